@@ -1,0 +1,56 @@
+# make run  : fresh Debian 12 + Python 3.11 -> venv, Debian packages, migrate, demo data, server on :8000
+# make test : everything the tests need, then the whole suite (SQLite, PostgreSQL, Chromium)
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1:8000
+RUNTIME_DEBS := fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 poppler-utils
+TEST_DEBS := chromium
+
+.DEFAULT_GOAL := help
+.PHONY: help run test test-sqlite test-postgres test-browser lint debs test-debs migrate demo serve clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-14s %s\n", $$1, $$2}'
+
+$(VENV)/.runtime: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.test: requirements-test.txt requirements.txt $(VENV)/.runtime
+	$(PY) -m pip install -q -r requirements-test.txt
+	touch $@
+
+debs: ## Install the Debian packages the app needs (CJK fonts, HarfBuzz subsetting, poppler)
+	scripts/debian-packages $(RUNTIME_DEBS)
+
+test-debs: debs ## Install the Debian packages the tests need (Chromium)
+	scripts/debian-packages $(TEST_DEBS)
+
+migrate: $(VENV)/.runtime ## Apply database migrations
+	$(PY) manage.py migrate --noinput
+
+demo: migrate ## Load the demo (seed report, one user per role); safe to repeat
+	$(PY) manage.py load_demo
+
+run: debs demo ## Install everything, load the demo and serve http://$(HOST)
+	$(PY) manage.py runserver $(HOST)
+
+lint: $(VENV)/.test ## Ruff
+	$(VENV)/bin/ruff check .
+
+test-sqlite: $(VENV)/.test ## Unit and integration tests on SQLite (no browser)
+	$(VENV)/bin/pytest -m "not browser" -p no:cacheprovider
+
+test-postgres: $(VENV)/.test ## The same tests on a throwaway PostgreSQL 15 cluster
+	scripts/with-postgres $(VENV)/bin/pytest -m "not browser" -p no:cacheprovider
+
+test-browser: $(VENV)/.test test-debs ## Browser tests in Debian's Chromium
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest -m browser -p no:cacheprovider
+
+test: test-debs lint test-sqlite test-postgres test-browser ## The whole suite
+
+clean: ## Remove the virtualenv and local database
+	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -1,0 +1,36 @@
+"""Who holds which role where: the one place that reads Membership for access decisions."""
+from django.db.models import Q
+
+from departments.enums import Role
+from departments.models import Department, Membership
+
+
+def user_is_admin(user):
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or Membership.objects.filter(user=user, role=Role.ADMIN).exists()
+
+
+def departments_for(user, roles=(Role.CLERK, Role.HEAD)):
+    """Departments where the user holds one of `roles` directly."""
+    if not user.is_authenticated:
+        return Department.objects.none()
+    return Department.objects.filter(memberships__user=user, memberships__role__in=roles).distinct()
+
+
+def departments_reviewed_by(user):
+    """Departments covered by the offices where the user is a 财政审核人."""
+    if not user.is_authenticated:
+        return Department.objects.none()
+    return Department.objects.filter(
+        office__memberships__user=user, office__memberships__role=Role.REVIEWER
+    ).distinct()
+
+
+def department_scope_q(user, prefix="department"):
+    """A Q() limiting rows with a `prefix` department FK to what the user may see."""
+    if user_is_admin(user):
+        return Q()
+    own = Membership.objects.filter(user=user, role__in=[Role.CLERK, Role.HEAD]).values("department")
+    reviewed = Membership.objects.filter(user=user, role=Role.REVIEWER).values("office")
+    return Q(**{f"{prefix}__in": own}) | Q(**{f"{prefix}__office__in": reviewed})

@@ -1,0 +1,4 @@
+"""Test settings: the real settings with a fast password hasher."""
+from evalsite.settings import *  # noqa: F403 (test settings extend the real ones)
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

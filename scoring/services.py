@@ -1,0 +1,102 @@
+"""Creating rubrics and evaluation years."""
+import json
+from decimal import Decimal
+from pathlib import Path
+
+from django.db import transaction
+
+from scoring.enums import Level
+from scoring.grades import DEFAULT_GRADE_BANDS
+from scoring.models import EvaluationYear, GradeBand, Indicator, Rubric
+from scoring.validators import validate_grade_bands, validate_rubric_structure
+
+DEFAULT_RUBRIC_FILE = Path(__file__).resolve().parent / "data" / "rubric_2021.json"
+
+
+def _decimal(value):
+    return None if value is None else Decimal(str(value))
+
+
+def rubric_nodes_from_data(data):
+    """Flatten the nested rubric document (scoring/data/rubric_2021.json) into ordered plain nodes."""
+    nodes = []
+
+    def walk(items, parent, level):
+        for item in items:
+            rule = dict(item.get("rule") or {})
+            nodes.append({
+                "code": item["code"],
+                "level": level,
+                "parent": parent,
+                "label": item["label"],
+                "standard": item.get("standard", ""),
+                "points": _decimal(item.get("points")),
+                "shares_points_with": item.get("shares_points_with"),
+                "rule_kind": rule.pop("kind", "manual"),
+                "rule_params": rule,
+                "is_custom": bool(item.get("is_custom", False)),
+                "order": len(nodes) + 1,
+            })
+            walk(item.get("children", ()), item["code"], level + 1)
+
+    walk(data["indicators"], None, Level.FIRST)
+    return nodes
+
+
+def rubric_nodes_from_db(rubric):
+    """The rubric's indicators as plain nodes, in order (the shape the validators take)."""
+    rows = rubric.indicators.select_related("parent", "shares_points_with").order_by("order")
+    return [
+        {
+            "code": row.code, "level": row.level, "parent": row.parent.code if row.parent else None,
+            "label": row.label, "standard": row.standard, "points": row.points,
+            "shares_points_with": row.shares_points_with.code if row.shares_points_with else None,
+            "rule_kind": row.rule_kind, "rule_params": row.rule_params, "is_custom": row.is_custom,
+            "order": row.order,
+        }
+        for row in rows
+    ]
+
+
+@transaction.atomic
+def rubric_create(*, name, nodes, based_on=None):
+    """Create a rubric from plain nodes after checking that every level adds up to 100."""
+    validate_rubric_structure(nodes)
+    rubric = Rubric.objects.create(name=name, based_on=based_on)
+    created = {}
+    for node in nodes:
+        created[node["code"]] = Indicator.objects.create(
+            rubric=rubric,
+            parent=created.get(node["parent"]),
+            level=node["level"],
+            code=node["code"],
+            label=node["label"],
+            standard=node.get("standard", ""),
+            points=node["points"],
+            shares_points_with=created.get(node.get("shares_points_with")),
+            rule_kind=node.get("rule_kind", "manual"),
+            rule_params=node.get("rule_params") or {},
+            is_custom=node.get("is_custom", False),
+            order=node["order"],
+        )
+    return rubric
+
+
+def rubric_get_or_create_default():
+    """The seed's 2021 rubric, created from scoring/data/rubric_2021.json on first use."""
+    data = json.loads(DEFAULT_RUBRIC_FILE.read_text(encoding="utf-8"))
+    existing = Rubric.objects.filter(name=data["name"]).first()
+    if existing is not None:
+        return existing
+    return rubric_create(name=data["name"], nodes=rubric_nodes_from_data(data))
+
+
+@transaction.atomic
+def year_create(*, year, rubric, deadline=None, bands=DEFAULT_GRADE_BANDS):
+    """Create an evaluation year with its rubric and grade bands (default 优秀/良好/中/差 at 90/80/60)."""
+    validate_grade_bands(list(bands))
+    evaluation_year = EvaluationYear.objects.create(year=year, rubric=rubric, deadline=deadline)
+    GradeBand.objects.bulk_create(
+        GradeBand(evaluation_year=evaluation_year, label=label, min_score=minimum) for label, minimum in bands
+    )
+    return evaluation_year
