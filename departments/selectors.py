@@ -34,3 +34,14 @@ def department_scope_q(user, prefix="department"):
     own = Membership.objects.filter(user=user, role__in=[Role.CLERK, Role.HEAD]).values("department")
     reviewed = Membership.objects.filter(user=user, role=Role.REVIEWER).values("office")
     return Q(**{f"{prefix}__in": own}) | Q(**{f"{prefix}__office__in": reviewed})
+
+
+def roles_of(user):
+    """The user's memberships as a frozenset of (role, department_id, office_id), cached on the user object."""
+    if not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, "_evalsite_roles", None)
+    if cached is None:
+        cached = frozenset(Membership.objects.filter(user=user).values_list("role", "department_id", "office_id"))
+        user._evalsite_roles = cached
+    return cached

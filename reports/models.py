@@ -61,6 +61,14 @@ class Report(models.Model):
     filler_name = models.CharField(_("填报人"), max_length=50, blank=True)
     filler_phone = models.CharField(_("填报人联系电话"), max_length=30, blank=True)
 
+    # --- Workflow milestones and the frozen, approved form (written by reports.workflow) ---
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    approved_at = models.DateTimeField(_("审定时间"), null=True, blank=True)
+    approved_snapshot = models.JSONField(_("审定内容快照"), null=True, blank=True)
+    approved_digest = models.CharField(_("审定内容摘要（SHA-256）"), max_length=64, blank=True)
+    verification_token = models.CharField(_("验证令牌"), max_length=64, blank=True, db_index=True)
+    approved_pdf = models.FileField(_("审定版PDF"), upload_to="approved/%Y/", blank=True)
+
     class Meta:
         verbose_name = _("自评报告")
         verbose_name_plural = _("自评报告")
@@ -200,6 +208,10 @@ class ScoreEntry(models.Model):
     )
     review_note = models.TextField(_("复核说明"), blank=True)
     inputs = models.JSONField(_("评分依据"), default=dict, blank=True)
+    # The machine's suggestion, stored by scoring so that pages and exports never recompute it.
+    suggested_score = models.DecimalField(_("建议得分"), max_digits=5, decimal_places=2, null=True, blank=True)
+    suggestion_trace = models.TextField(_("计算过程"), blank=True)
+    flagged = models.BooleanField(_("自评高于建议"), default=False)
 
     class Meta:
         verbose_name = _("评分记录")
