@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from reports.enums import Status as S
 from reports.models import Report, StatusChange
@@ -25,12 +26,12 @@ MOVES = {
 COMMENT_REQUIRED = frozenset({(S.DEPT_REVIEW, S.DRAFT), (S.FINANCE_REVIEW, S.DRAFT), (S.APPROVED, S.DRAFT)})
 
 MOVE_LABELS = {
-    (S.DRAFT, S.DEPT_REVIEW): _("提交部门审核"),
-    (S.DEPT_REVIEW, S.DRAFT): _("退回"),
-    (S.DEPT_REVIEW, S.FINANCE_REVIEW): _("审核通过，报送财政"),
-    (S.FINANCE_REVIEW, S.DRAFT): _("退回"),
-    (S.FINANCE_REVIEW, S.APPROVED): _("审定通过"),
-    (S.APPROVED, S.DRAFT): _("重新打开"),
+    (S.DRAFT, S.DEPT_REVIEW): gettext_lazy("提交部门审核"),
+    (S.DEPT_REVIEW, S.DRAFT): gettext_lazy("退回"),
+    (S.DEPT_REVIEW, S.FINANCE_REVIEW): gettext_lazy("审核通过，报送财政"),
+    (S.FINANCE_REVIEW, S.DRAFT): gettext_lazy("退回"),
+    (S.FINANCE_REVIEW, S.APPROVED): gettext_lazy("审定通过"),
+    (S.APPROVED, S.DRAFT): gettext_lazy("重新打开"),
 }
 
 
