@@ -1,7 +1,7 @@
 from django.urls import path
 
-from reports import views
+from reports.views import home
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", home.home, name="home"),
 ]
