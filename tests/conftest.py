@@ -25,3 +25,9 @@ def pytest_collection_modifyitems(config, items):
     # Playwright's sync API runs an event loop in the test thread; Django must allow it there.
     if any(item.get_closest_marker("browser") for item in items):
         os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_report_header(config):
+    from django.conf import settings
+
+    return f"database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}"
