@@ -6,6 +6,7 @@ from reports.models import (
     QualitativeGoal,
     QuantitativeIndicator,
     Report,
+    ReportEdit,
     ScoreEntry,
     StatusChange,
     Task,
@@ -55,6 +56,17 @@ class StatusChangeInline(admin.TabularInline):
         return False
 
 
+class ReportEditInline(admin.TabularInline):
+    model = ReportEdit
+    extra = 0
+    fields = ("at", "by", "section", "revision", "changes")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Report)
 class ReportAdmin(admin.ModelAdmin):
     list_display = ("evaluation_year", "department", "status", "revision", "updated_at")
@@ -65,5 +77,5 @@ class ReportAdmin(admin.ModelAdmin):
     readonly_fields = ("status", "revision")
     inlines = [
         TaskInline, QualitativeGoalInline, QuantitativeIndicatorInline, EvaluatorInline, NarrativeInline,
-        ScoreEntryInline, StatusChangeInline,
+        ScoreEntryInline, StatusChangeInline, ReportEditInline,
     ]

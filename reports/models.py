@@ -242,6 +242,8 @@ class StatusChange(models.Model):
     )
     at = models.DateTimeField(_("时间"), auto_now_add=True)
     comment = models.TextField(_("意见"), blank=True)
+    # The interchange document as it stood after the move (compare two submissions with reports.history).
+    snapshot = models.JSONField(_("内容快照"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("状态变更")
@@ -250,3 +252,25 @@ class StatusChange(models.Model):
 
     def __str__(self):
         return f"{self.report}: {self.get_from_status_display()} → {self.get_to_status_display()}"
+
+
+class ReportEdit(models.Model):
+    """One save of one section (or a reviewer's score change): who, when, and each value old → new.
+
+    Written by reports.history.record_edit from two interchange documents of the report, before and after.
+    """
+
+    report = models.ForeignKey(Report, models.CASCADE, related_name="edits", verbose_name=_("报告"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="report_edits", verbose_name=_("操作人"))
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+    section = models.CharField(_("部分"), max_length=40)
+    revision = models.PositiveIntegerField(_("保存后修订号"))
+    changes = models.JSONField(_("变更内容"), default=list)
+
+    class Meta:
+        verbose_name = _("修改记录")
+        verbose_name_plural = _("修改记录")
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.report} · {self.section} · r{self.revision}"

@@ -1,0 +1,44 @@
+"""What changed in a report: differences between two interchange documents, and the edit log.
+
+Documents are plain JSON structures (reports.interchange); a change is {"path", "old", "new"} where the
+path names the value the way the document does ("income[0].total", "narrative.problems").
+"""
+from reports.models import ReportEdit
+
+
+def flatten(document, prefix=""):
+    """Map every leaf of a JSON structure to its path ("a.b[2].c")."""
+    if isinstance(document, dict):
+        items = {}
+        for key, value in document.items():
+            items.update(flatten(value, f"{prefix}.{key}" if prefix else str(key)))
+        return items
+    if isinstance(document, list):
+        items = {}
+        for index, value in enumerate(document):
+            items.update(flatten(value, f"{prefix}[{index}]"))
+        if not document:
+            items[prefix] = []
+        return items
+    return {prefix: document}
+
+
+def document_diff(old, new, *, ignore=("derived", "status")):
+    """Each value that differs between two documents, in the order of the new one, then removals."""
+    old_flat = {k: v for k, v in flatten(old or {}).items() if k.split(".", 1)[0].split("[", 1)[0] not in ignore}
+    new_flat = {k: v for k, v in flatten(new or {}).items() if k.split(".", 1)[0].split("[", 1)[0] not in ignore}
+    changes = [
+        {"path": path, "old": old_flat.get(path), "new": value}
+        for path, value in new_flat.items()
+        if path not in old_flat or old_flat[path] != value
+    ]
+    changes += [{"path": path, "old": value, "new": None} for path, value in old_flat.items() if path not in new_flat]
+    return changes
+
+
+def record_edit(*, report, by, section, before, after):
+    """Write one ReportEdit with the differences between `before` and `after`; nothing when nothing changed."""
+    changes = document_diff(before, after)
+    if not changes:
+        return None
+    return ReportEdit.objects.create(report=report, by=by, section=section, revision=report.revision, changes=changes)
