@@ -100,3 +100,37 @@ def year_create(*, year, rubric, deadline=None, bands=DEFAULT_GRADE_BANDS):
         GradeBand(evaluation_year=evaluation_year, label=label, min_score=minimum) for label, minimum in bands
     )
     return evaluation_year
+
+
+def rubric_is_frozen(rubric):
+    """A rubric is frozen once any evaluation year using it has reports."""
+    return EvaluationYear.objects.filter(rubric=rubric, reports__isnull=False).exists()
+
+
+def _copy_name(name):
+    candidate, n = f"{name}（副本）", 1
+    while Rubric.objects.filter(name=candidate).exists():
+        n += 1
+        candidate = f"{name}（副本{n}）"
+    return candidate
+
+
+@transaction.atomic
+def rubric_copy(*, rubric, name=None):
+    """Create an editable copy of `rubric` (every indicator, rule and parameter), named `name` or "…（副本）"."""
+    return rubric_create(name=name or _copy_name(rubric.name), nodes=rubric_nodes_from_db(rubric), based_on=rubric)
+
+
+@transaction.atomic
+def year_set_grade_bands(*, evaluation_year, bands):
+    """Replace the year's 评价等次 with `bands` ((label, min_score) pairs) after validating them.
+
+    Replacing them whole lets cut-offs and labels move past each other (90/80/60 → 80/70/60)
+    without tripping the uniqueness of a label or a cut-off half-way. Returns the new bands.
+    """
+    bands = list(bands)
+    validate_grade_bands(bands)
+    GradeBand.objects.filter(evaluation_year=evaluation_year).delete()
+    return GradeBand.objects.bulk_create(
+        GradeBand(evaluation_year=evaluation_year, label=label, min_score=minimum) for label, minimum in bands
+    )

@@ -110,3 +110,134 @@ def validate_grade_bands(bands):
         problems.append(_("最低的评价等次应从0分起，否则部分总分没有等次。"))
     if problems:
         raise ValidationError(problems)
+
+
+# --- Rules and 个性化指标 ----------------------------------------------------------------------
+# Codes of the 一级指标 under which a year's rubric may add 个性化指标 (产出, 效果).
+CUSTOM_ROOTS = frozenset({"output", "effect"})
+RULE_KINDS = ("capped_ratio", "floor_ratio", "bands", "balance", "checklist", "violations", "manual")
+DEDUCTION_MODES = ("pro_rata", "per_started_point")
+
+
+def _number(value):
+    """A rule parameter as a Decimal, or None when it is not a number."""
+    if isinstance(value, bool) or value is None:
+        return None
+    try:
+        number = Decimal(str(value))
+    except ArithmeticError:
+        return None
+    return number if number.is_finite() else None
+
+
+def _rule_detail(kind, params, full, figure_keys):
+    """What is wrong with one row's rule parameters (a Chinese phrase), or None."""
+    if kind not in RULE_KINDS:
+        return _("计分规则“%(kind)s”不存在") % {"kind": kind}
+    if not isinstance(params, dict):
+        return _("规则参数应为JSON对象")
+
+    def known(key, name):
+        value = params.get(key)
+        if value is None:
+            return _("缺少%(name)s") % {"name": name}
+        if figure_keys is not None and value not in figure_keys:
+            return _("%(name)s“%(value)s”不是可用的数据项") % {"name": name, "value": value}
+        return None
+
+    if kind in ("capped_ratio", "floor_ratio") or (kind == "bands" and "value" not in params):
+        for key, name in (("numerator", _("分子")), ("denominator", _("分母"))):
+            problem = known(key, name)
+            if problem:
+                return problem
+    for key, name in (("numerator_fallback", _("分子备用数据项")), ("denominator_fallback", _("分母备用数据项")),
+                      ("value_fallback", _("取值备用数据项")), ("population", _("事项总数"))):
+        if params.get(key) is not None and known(key, name):
+            return known(key, name)
+    if kind in ("capped_ratio", "floor_ratio"):
+        per_point = _number(params.get("per_point"))
+        if per_point is None or per_point <= 0:
+            return _("每个百分点扣分应为正数")
+        if params.get("deduction", "pro_rata") not in DEDUCTION_MODES:
+            return _("扣分方式应为按比例（pro_rata）或不足一个百分点按一个计（per_started_point）")
+    if kind == "bands":
+        if "value" in params and known("value", _("取值")):
+            return known("value", _("取值"))
+        table = params.get("bands")
+        if not isinstance(table, list) or not table:
+            return _("请设置评分档")
+        edges = {"min" if "min" in band else "max" if "max" in band else None for band in table if isinstance(band, dict)}
+        if len(edges) != 1 or None in edges or len(table) != sum(isinstance(b, dict) for b in table):
+            return _("评分档应统一以下限（min）或上限（max）表示")
+        for band in table:
+            score = _number(band.get("score"))
+            if score is None or score < 0 or score > full:
+                return _("评分档得分应在0至%(full)s分之间") % {"full": _fmt(full)}
+    if kind == "balance":
+        for key in ("none", "within_carryover", "above_carryover"):
+            score = _number(params.get(key, 0))
+            if score is None or score < 0 or score > full:
+                return _("结余各情形得分应在0至%(full)s分之间") % {"full": _fmt(full)}
+    if kind == "checklist":
+        items = params.get("items")
+        if not isinstance(items, list) or not items:
+            return _("请列出逐项计分的各项")
+        points = [_number(item.get("points")) if isinstance(item, dict) else None for item in items]
+        if None in points or any(p < 0 for p in points):
+            return _("逐项计分的各项分值应为非负数")
+        if sum(points, Decimal(0)) != full:
+            return _("逐项计分各项分值合计为%(sum)s分，应等于分值%(full)s分") % {
+                "sum": _fmt(sum(points, Decimal(0))), "full": _fmt(full),
+            }
+    if kind == "violations":
+        per_case = _number(params.get("per_case"))
+        if per_case is None or per_case <= 0:
+            return _("每例扣分应为正数")
+        if params.get("count") is not None and known("count", _("例数")):
+            return known("count", _("例数"))
+    return None
+
+
+def rubric_rule_problems(nodes, figure_keys=None):
+    """Every 三级 row whose rule kind or parameters cannot score it, as Chinese sentences.
+
+    `figure_keys`, when given, are the figures a ratio's numerator and denominator may name.
+    """
+    points = {_get(n, "code"): _get(n, "points") for n in nodes}
+    problems = []
+    for node in nodes:
+        if _get(node, "level") != 3:
+            continue
+        lead = _get(node, "shares_points_with")
+        full = points.get(lead) if lead else _get(node, "points")
+        if full is None:
+            continue  # rubric_problems reports the missing 分值
+        detail = _rule_detail(_get(node, "rule_kind"), _get(node, "rule_params") or {}, full, figure_keys)
+        if detail:
+            problems.append(_("三级指标“%(label)s”的计分规则有误：%(detail)s。") % {
+                "label": _get(node, "label"), "detail": detail,
+            })
+    return problems
+
+
+def custom_indicator_problems(nodes):
+    """个性化指标 may only be added under 产出 and 效果."""
+    by_code = {_get(n, "code"): n for n in nodes}
+    problems = []
+    for node in nodes:
+        if not _get(node, "is_custom"):
+            continue
+        root, seen = node, set()
+        while _get(root, "parent") in by_code and _get(root, "code") not in seen:
+            seen.add(_get(root, "code"))
+            root = by_code[_get(root, "parent")]
+        if _get(node, "level") == 1 or _get(root, "level") != 1 or _get(root, "code") not in CUSTOM_ROOTS:
+            problems.append(_("个性化指标“%(label)s”只能设在产出或效果之下。") % {"label": _get(node, "label")})
+    return problems
+
+
+def validate_rubric(nodes, figure_keys=None):
+    """Raise ValidationError listing every problem of structure, rules and 个性化指标 placement."""
+    problems = rubric_problems(nodes) + rubric_rule_problems(nodes, figure_keys) + custom_indicator_problems(nodes)
+    if problems:
+        raise ValidationError(problems)

@@ -1,0 +1,128 @@
+"""Writing one report as an interchange document (docs/report-format.md)."""
+import json
+
+from budgets.models import BaseData
+from reports.interchange.fields import (
+    BASE_DATA,
+    BASE_DATA_SPECS,
+    COVER,
+    FORMAT_NAME,
+    FORMAT_VERSION,
+    LIST_SPECS,
+    LISTS,
+    NARRATIVE,
+    NARRATIVE_SPECS,
+    OVERVIEW,
+    REPORT_SPECS,
+    SCORE_SPECS,
+    SCORE_VALUES,
+    SIGNOFF,
+    TABLE_SPECS,
+    TABLES,
+    Amount,
+)
+from reports.interchange.validate import rubric_rows_for
+from reports.models import Narrative, Report, ScoreEntry
+from reports.selectors import report_score_totals
+
+SCORE_AMOUNT = Amount(max_digits=5)
+
+
+def _dump(obj, field_specs, names=None):
+    """The named fields of model instance `obj`."""
+    return {name: field_specs[name].dump(getattr(obj, name)) for name in names or field_specs}
+
+
+def _blank(model, field_specs, names):
+    """The named fields as a new, empty row of `model` holds them (model defaults)."""
+    return {name: field_specs[name].dump(model._meta.get_field(name).get_default()) for name in names}
+
+
+def _one_to_one(report, name):
+    try:
+        return getattr(report, name)
+    except (BaseData.DoesNotExist, Narrative.DoesNotExist):
+        return None
+
+
+def report_export(report):
+    """The whole report as a JSON-ready dict, keys in the documented order.
+
+    Money and scores are strings with two decimals, blanks are null; `scores` lists every 三级
+    row of the year's rubric in rubric order (a row never scored exports as blank); `status` and
+    `derived` (totals and 评价等次 from reports.selectors.report_score_totals) are for reading only.
+    """
+    report = (
+        Report.objects.select_related("evaluation_year__rubric", "department", "base_data", "narrative")
+        .prefetch_related(
+            "tasks", "qualitative_goals", "quantitative_indicators", "evaluators", "scores",
+            "evaluation_year__grade_bands", *(rel for _key, _model, rel, _money in TABLES),
+        )
+        .get(pk=report.pk)
+    )
+    entries = {entry.indicator_id: entry for entry in report.scores.all()}
+    indicators = report.evaluation_year.rubric.indicators.filter(level=3).order_by("order")
+    narrative = _one_to_one(report, "narrative")
+    totals = report_score_totals(report)
+    doc = {
+        "format": FORMAT_NAME,
+        "version": FORMAT_VERSION,
+        "year": report.evaluation_year.year,
+        "department": {"code": report.department.code, "name": report.department.name},
+        "status": report.status,
+        "cover": _dump(report, REPORT_SPECS, COVER),
+        "overview": _dump(report, REPORT_SPECS, OVERVIEW),
+        "tasks": [task.text for task in report.tasks.all()],
+    }
+    for key, _model, rel, _money in TABLES:
+        doc[key] = [_dump(row, TABLE_SPECS[key]) for row in getattr(report, rel).all()]
+    base_data = _one_to_one(report, "base_data")
+    doc["base_data"] = (
+        _dump(base_data, BASE_DATA_SPECS, BASE_DATA) if base_data else _blank(BaseData, BASE_DATA_SPECS, BASE_DATA)
+    )
+    for key, _model, rel, _names in LISTS:
+        doc[key] = [_dump(row, LIST_SPECS[key]) for row in getattr(report, rel).all()]
+    doc["signoff"] = _dump(report, REPORT_SPECS, SIGNOFF)
+    doc["narrative"] = (
+        _dump(narrative, NARRATIVE_SPECS, NARRATIVE) if narrative else _blank(Narrative, NARRATIVE_SPECS, NARRATIVE)
+    )
+    blank_score = _blank(ScoreEntry, SCORE_SPECS, SCORE_VALUES)
+    doc["scores"] = [
+        {"code": indicator.code, **(_dump(entry, SCORE_SPECS, SCORE_VALUES) if entry else blank_score)}
+        for indicator in indicators
+        for entry in [entries.get(indicator.pk)]
+    ]
+    doc["derived"] = {
+        "self_total": SCORE_AMOUNT.dump(totals["self_total"]),
+        "review_total": SCORE_AMOUNT.dump(totals["review_total"]),
+        "grade": totals["grade"],
+    }
+    return doc
+
+
+def document_blank(*, year, code, name, issuer=""):
+    """A document for an empty report (model defaults, no rows, every 三级 row unscored)."""
+    rows, _step = rubric_rows_for(year)
+    blank_score = _blank(ScoreEntry, SCORE_SPECS, SCORE_VALUES)
+    doc = {
+        "format": FORMAT_NAME,
+        "version": FORMAT_VERSION,
+        "year": year,
+        "department": {"code": code, "name": name},
+        "cover": {**_blank(Report, REPORT_SPECS, COVER), "issuer": issuer},
+        "overview": _blank(Report, REPORT_SPECS, OVERVIEW),
+        "tasks": [],
+        **{key: [] for key, *_rest in TABLES},
+        "base_data": _blank(BaseData, BASE_DATA_SPECS, BASE_DATA),
+        **{key: [] for key, *_rest in LISTS},
+        "signoff": _blank(Report, REPORT_SPECS, SIGNOFF),
+        "narrative": _blank(Narrative, NARRATIVE_SPECS, NARRATIVE),
+        "scores": [{"code": row.code, **blank_score} for row in rows],
+    }
+    return doc
+
+
+def document_dumps(doc):
+    """The document as text: UTF-8 Chinese kept as is, two-space indent, final newline."""
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+

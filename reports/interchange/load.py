@@ -1,0 +1,90 @@
+"""Importing one report from an interchange document: all or nothing."""
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from budgets.models import BaseData
+from departments.models import Department
+from departments.services import bureau_default
+from reports.enums import Status
+from reports.interchange.fields import LISTS, TABLES
+from reports.interchange.validate import clean_document
+from reports.models import Narrative, Report, ScoreEntry, Task
+from scoring.models import EvaluationYear
+from scoring.services import rubric_get_or_create_default, year_create
+
+
+def document_problems(doc):
+    """Every problem of the document, in Chinese, each prefixed with its JSON path; [] when importable."""
+    return clean_document(doc).problems
+
+
+def report_import(*, document):
+    """Create or replace the report the document describes (same year and 预算编码), in one transaction.
+
+    The whole document is checked first; with any problem nothing is written and ValidationError
+    lists them all. Creates the department (under departments.services.bureau_default()) and the
+    evaluation year (default rubric and grade bands) when missing. Keeps the status of an existing
+    report (a new one is 草稿), bumps its revision and refuses to overwrite an approved one.
+    Returns the report.
+    """
+    cleaned = clean_document(document)
+    if cleaned.problems:
+        raise ValidationError(cleaned.problems)
+    return _write(cleaned)
+
+
+@transaction.atomic
+def _write(cleaned):
+    data = cleaned.data
+    year = EvaluationYear.objects.select_related("rubric").filter(year=data["year"]).first()
+    if year is None:
+        year = year_create(year=data["year"], rubric=rubric_get_or_create_default())
+    department = Department.objects.filter(code=data["department"]["code"]).first()
+    if department is None:
+        department = Department.objects.create(bureau=bureau_default(), **data["department"])
+
+    report = (
+        Report.objects.filter(evaluation_year=year, department=department)
+        .order_by("pk").select_for_update(of=("self",)).first()
+    )
+    if report is None:
+        report = Report.objects.create(evaluation_year=year, department=department, **data["report"])
+    else:
+        if report.status == Status.APPROVED:
+            raise ValidationError([_("%(year)s年度预算编码为%(code)s的报告已审定，不能通过导入覆盖。") % {
+                "year": year.year, "code": department.code,
+            }])
+        for name, value in data["report"].items():
+            setattr(report, name, value)
+        report.revision += 1
+        report.save(update_fields=[*data["report"], "revision", "updated_at"])
+        _delete_rows(report)
+
+    Task.objects.bulk_create(Task(report=report, order=i, text=text) for i, text in enumerate(data["tasks"], 1))
+    for key, model, _rel, _money in TABLES:
+        model.objects.bulk_create(model(report=report, order=i, **row) for i, row in enumerate(data["tables"][key], 1))
+    for key, model, _rel, _names in LISTS:
+        model.objects.bulk_create(model(report=report, order=i, **row) for i, row in enumerate(data["lists"][key], 1))
+    BaseData.objects.update_or_create(report=report, defaults=data["base_data"])
+    Narrative.objects.update_or_create(report=report, defaults=data["narrative"])
+
+    indicators = {i.code: i for i in year.rubric.indicators.filter(level=3)}
+    missing = sorted(set(data["scores"]) - set(indicators))
+    if missing:  # the year appeared with another rubric between the check and the write
+        raise ValidationError([_("评分表中没有指标代码“%(code)s”。") % {"code": code} for code in missing])
+    ScoreEntry.objects.bulk_create(
+        ScoreEntry(report=report, indicator=indicators[code], **{k: v for k, v in values.items() if k != "code"})
+        for code, values in data["scores"].items()
+    )
+    return report
+
+
+def _delete_rows(report):
+    """Remove the rows the document replaces (one query per table)."""
+    report.tasks.all().delete()
+    for _key, _model, rel, _money in TABLES:
+        getattr(report, rel).all().delete()
+    for _key, _model, rel, _names in LISTS:
+        getattr(report, rel).all().delete()
+    report.scores.all().delete()

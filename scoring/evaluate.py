@@ -1,0 +1,281 @@
+"""Applying a year's rubric to a report.
+
+`evaluate(nodes, figures, entries, bands=...)` is pure: the rubric as plain nodes
+(scoring.services.rubric_nodes_from_db), the report's figures and score entries as plain dicts
+(scoring.inputs) in, a `ScoreSheet` out: per 三级 row the suggestion or why there is none, the
+trace, 自评得分, 复核得分, whether the row is flagged and why, then the totals, the grade and the
+consistency problems. `report_evaluate` gathers and applies; `report_score` also stores.
+"""
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from reports.enums import Category
+from reports.models import ScoreEntry
+from scoring import rules
+from scoring.enums import Level, RuleKind
+from scoring.grades import grade_for
+from scoring.inputs import report_entries, report_figures
+from scoring.services import rubric_nodes_from_db
+
+ZERO = Decimal(0)
+
+
+@dataclass(frozen=True)
+class RowResult:
+    """One 三级 row of the 评分表 for one report."""
+
+    code: str
+    label: str
+    points: Decimal  # the 分值 the row is scored against (its group's when shared)
+    result: rules.Score | rules.NotApplicable
+    self_score: Decimal | None = None
+    review_score: Decimal | None = None
+    deduction_reason: str = ""
+    shares_points_with: str | None = None
+    flag_reasons: tuple = ()
+
+    @property
+    def suggestion(self):
+        return self.result.value
+
+    @property
+    def flagged(self):
+        return bool(self.flag_reasons)
+
+    @property
+    def trace(self):
+        return self.result.trace
+
+    @property
+    def stored_trace(self):
+        """The trace as ScoreEntry.suggestion_trace keeps it: the computation, then why the row is flagged."""
+        return "\n".join([self.result.trace, *self.flag_reasons])
+
+
+@dataclass(frozen=True)
+class ScoreSheet:
+    rows: list
+    self_total: Decimal | None
+    review_total: Decimal | None
+    grade: str | None
+    problems: list = field(default_factory=list)
+
+    @property
+    def final_total(self):
+        return self.review_total if self.review_total is not None else self.self_total
+
+    @property
+    def flagged(self):
+        return [row for row in self.rows if row.flagged]
+
+
+def _figure(figures, key, fallback=None):
+    """The named figure `key`; when blank and a `fallback` key holds a value, that one, saying so."""
+    label = str(rules.FIGURE_LABELS.get(key, key))
+    value = figures.get(key)
+    if value is None and fallback and figures.get(fallback) is not None:
+        alt_label = str(rules.FIGURE_LABELS.get(fallback, fallback))
+        note = _("%(label)s未填写，取%(alt)s%(value)s") % {
+            "label": label, "alt": alt_label, "value": rules.fmt(figures[fallback]),
+        }
+        return rules.Figure(label, figures[fallback], note)
+    return rules.Figure(label, value)
+
+
+def _deduction_params(params):
+    return {
+        "per_point": Decimal(str(params["per_point"])),
+        "deduction": params.get("deduction", rules.PRO_RATA),
+    }
+
+
+def _ratio_figures(figures, params):
+    return (
+        _figure(figures, params["numerator"], params.get("numerator_fallback")),
+        _figure(figures, params["denominator"], params.get("denominator_fallback")),
+    )
+
+
+def _inputs_count(inputs):
+    value = inputs.get("violations")
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        return None
+
+
+def suggest(node, points, figures, inputs):
+    """The suggestion for one 三级 row by its rule kind and parameters.
+
+    Parameters the admin validates (scoring.validators.rubric_rule_problems) could still arrive
+    broken from elsewhere; such a row says so instead of failing the whole sheet.
+    """
+    try:
+        return _suggest(node, points, figures, inputs)
+    except (KeyError, TypeError, ValueError, ArithmeticError, AttributeError):
+        return rules.NotApplicable(_("计分规则参数有误，请管理员检查评分表"))
+
+
+def _suggest(node, points, figures, inputs):
+    kind, params = node["rule_kind"], node.get("rule_params") or {}
+    if kind == RuleKind.CAPPED_RATIO:
+        numerator, denominator = _ratio_figures(figures, params)
+        return rules.capped_ratio(
+            numerator, denominator, full=points, limit=Decimal(str(params.get("limit", "100"))),
+            change=bool(params.get("change")), **_deduction_params(params),
+        )
+    if kind == RuleKind.FLOOR_RATIO:
+        numerator, denominator = _ratio_figures(figures, params)
+        return rules.floor_ratio(
+            numerator, denominator, full=points, floor=Decimal(str(params.get("floor", "100"))),
+            **_deduction_params(params),
+        )
+    if kind == RuleKind.BANDS:
+        if "value" in params:
+            value = _figure(figures, params["value"], params.get("value_fallback"))
+            return rules.bands(table=params["bands"], full=points, value=value)
+        numerator, denominator = _ratio_figures(figures, params)
+        return rules.bands(table=params["bands"], full=points, numerator=numerator, denominator=denominator,
+                           absolute=bool(params.get("absolute")))
+    if kind == RuleKind.BALANCE:
+        return rules.balance(
+            accumulated=_figure(figures, "expenditure.accumulated_surplus"),
+            current=_figure(figures, "expenditure.current_surplus"),
+            income_total=_figure(figures, "income.total"), expenditure_total=_figure(figures, "expenditure.total"),
+            carryover=_figure(figures, "income.carried_over"),
+            none=Decimal(str(params.get("none", points))), within=Decimal(str(params.get("within_carryover", "0"))),
+            above=Decimal(str(params.get("above_carryover", "0"))),
+        )
+    if kind == RuleKind.CHECKLIST:
+        items = [(item["label"], Decimal(str(item["points"]))) for item in params.get("items", ())]
+        checked = inputs.get("checked")
+        checked = [bool(c) for c in checked] if isinstance(checked, list) else None
+        return rules.checklist(items=items, checked=checked, full=points)
+    if kind == RuleKind.VIOLATIONS:
+        if "count" in params:
+            count = _figure(figures, params["count"])
+        else:
+            count = rules.Figure(params.get("count_label") or _("不符合要求"), _inputs_count(inputs))
+            if count.value is None:
+                return rules.missing(_("尚未填写%(label)s的例数") % {"label": count.label})
+        population = _figure(figures, params["population"]) if params.get("population") else None
+        return rules.violations(count, full=points, per_case=Decimal(str(params["per_case"])),
+                                unit=params.get("unit") or _("例"), population=population)
+    if params.get("source") == "external":
+        return rules.manual(_("此项根据区综合绩效考核领导小组办公室对部门工作实绩的考核分数折算，由人工填报，系统不计算建议得分"))
+    if params.get("category"):
+        return rules.manual(_("效益指标由部门对照定量目标的完成情况自评，系统不计算建议得分"))
+    return rules.manual(_("此项由人工评分，系统不计算建议得分"))
+
+
+def _flag_reasons(node, result, self_score, figures):
+    reasons = []
+    if self_score is None:
+        return ()
+    if result.applicable and self_score > result.value:
+        reasons.append(_("自评得分%(self)s分高于建议得分%(suggested)s分。") % {
+            "self": rules.fmt(self_score), "suggested": rules.fmt(result.value),
+        })
+    category = (node.get("rule_params") or {}).get("category")
+    if category and self_score > 0 and figures.get("declared_none", {}).get(category):
+        reasons.append(_("定量目标中%(category)s填报为“无”，自评得分却为%(self)s分。") % {
+            "category": Category(category).label, "self": rules.fmt(self_score),
+        })
+    return tuple(reasons)
+
+
+def _problems(rows):
+    """Consistency problems: a score below its 分值 without 扣分原因 (per group for shared 分值), a group over."""
+    problems, groups = [], {}
+    leads = {row.shares_points_with for row in rows if row.shares_points_with}
+    for row in rows:
+        if row.shares_points_with or row.code in leads:
+            groups.setdefault(row.shares_points_with or row.code, []).append(row)
+            continue
+        if row.self_score is not None and row.self_score < row.points and not row.deduction_reason.strip():
+            problems.append(_("“%(label)s”自评得分%(self)s分，低于分值%(points)s分，未填写扣分原因。") % {
+                "label": row.label, "self": rules.fmt(row.self_score), "points": rules.fmt(row.points),
+            })
+    for members in groups.values():
+        scores = [row.self_score for row in members if row.self_score is not None]
+        if not scores:
+            continue
+        summed, points = sum(scores, ZERO), members[0].points
+        labels = "、".join(row.label for row in members)
+        if summed > points:
+            problems.append(_("%(labels)s共用分值%(max)s分，得分合计%(sum)s分，超过分值。") % {
+                "labels": labels, "max": rules.fmt(points), "sum": rules.fmt(summed),
+            })
+        elif summed < points and not any(row.deduction_reason.strip() for row in members):
+            problems.append(_("%(labels)s共用分值%(max)s分，自评得分合计%(sum)s分，未填写扣分原因。") % {
+                "labels": labels, "max": rules.fmt(points), "sum": rules.fmt(summed),
+            })
+    return problems
+
+
+def evaluate(nodes, figures, entries, bands=()):
+    """Apply rubric `nodes` to a report's `figures` and score `entries` (all plain data): a ScoreSheet."""
+    points_of = {node["code"]: node["points"] for node in nodes}
+    rows = []
+    for node in nodes:
+        if node["level"] != Level.THIRD:
+            continue
+        lead = node.get("shares_points_with")
+        points = Decimal(points_of[lead] if lead else node["points"])
+        entry = entries.get(node["code"], {})
+        result = suggest(node, points, figures, entry.get("inputs") or {})
+        self_score = entry.get("self_score")
+        rows.append(RowResult(
+            code=node["code"], label=node["label"], points=points, result=result,
+            self_score=self_score, review_score=entry.get("review_score"),
+            deduction_reason=entry.get("deduction_reason") or "", shares_points_with=lead,
+            flag_reasons=_flag_reasons(node, result, self_score, figures),
+        ))
+    entered = [row.self_score for row in rows if row.self_score is not None]
+    self_total = sum(entered, ZERO) if entered else None
+    review_total = None
+    if any(row.review_score is not None for row in rows):
+        review_total = sum(
+            (row.review_score if row.review_score is not None else (row.self_score or ZERO) for row in rows), ZERO
+        )
+    final = review_total if review_total is not None else self_total
+    return ScoreSheet(rows=rows, self_total=self_total, review_total=review_total,
+                      grade=grade_for(final, bands), problems=_problems(rows))
+
+
+def report_evaluate(report):
+    """Gather `report`'s figures and entries and apply its year's rubric (reads only)."""
+    year = report.evaluation_year
+    bands = [(band.label, band.min_score) for band in year.grade_bands.all()]
+    return evaluate(rubric_nodes_from_db(year.rubric), report_figures(report), report_entries(report), bands)
+
+
+@transaction.atomic
+def report_score(*, report):
+    """Store each 三级 row's suggested_score, suggestion_trace and flagged on the report's ScoreEntry rows.
+
+    Creates the missing ScoreEntry rows (one per 三级 indicator of the year's rubric) and touches no
+    other field, so a clerk's 自评得分 saved meanwhile is kept. Returns the ScoreSheet.
+    """
+    ids = dict(report.evaluation_year.rubric.indicators.filter(level=Level.THIRD).values_list("code", "pk"))
+    existing = set(ScoreEntry.objects.filter(report=report).values_list("indicator_id", flat=True))
+    ScoreEntry.objects.bulk_create(
+        [ScoreEntry(report=report, indicator_id=pk) for pk in ids.values() if pk not in existing]
+    )
+    sheet = report_evaluate(report)
+    entries = {e.indicator_id: e for e in ScoreEntry.objects.filter(report=report).order_by("pk").select_for_update()}
+    changed = []
+    for row in sheet.rows:
+        entry = entries[ids[row.code]]
+        stored = (row.suggestion, row.stored_trace, row.flagged)
+        if (entry.suggested_score, entry.suggestion_trace, entry.flagged) != stored:
+            entry.suggested_score, entry.suggestion_trace, entry.flagged = stored
+            changed.append(entry)
+    if changed:
+        ScoreEntry.objects.bulk_update(changed, ["suggested_score", "suggestion_trace", "flagged"])
+    return sheet

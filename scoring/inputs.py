@@ -1,0 +1,85 @@
+"""A report's figures for scoring, gathered into plain dicts: the only ORM reading scoring does.
+
+`report_figures(report)` returns {figure key: Decimal | int | None, ...} with the keys the
+rubric's rule parameters name ("report.in_service_count", "base_data.three_public_final",
+"expenditure.total", ...), plus "declared_none" ({category: bool}, for the 效益 rows) and
+"satisfaction_declared" (the 满意度 定量目标's 完成情况 when it reads as one percentage).
+`report_entries(report)` returns {indicator code: {self_score, review_score, deduction_reason, inputs}}.
+"""
+import re
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ObjectDoesNotExist
+
+from budgets.money import total
+from reports.enums import BENEFIT_CATEGORIES, Category
+
+REPORT_FIELDS = ("staff_quota", "in_service_count", "actual_headcount")
+BASE_DATA_FIELDS = (
+    "three_public_prev_final", "three_public_budget", "three_public_final", "budget_initial", "budget_adjustment",
+    "project_expenditure", "key_project_expenditure", "special_fund_count", "special_fund_late_count",
+    "procurement_budget", "procurement_actual", "card_due", "card_actual", "satisfaction",
+)
+TABLE_FIELDS = {
+    "income_rows": ("income", ("total", "carried_over")),
+    "expenditure_rows": ("expenditure", ("total", "project", "current_surplus", "accumulated_surplus")),
+    "three_public_rows": ("three_public", ("total",)),
+    "fixed_asset_rows": ("fixed_asset", ("total", "in_use")),
+}
+NONE_WORDS = frozenset({"", "无", "/", "-", "—"})
+PERCENT = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*[%％]\s*$")
+
+
+def is_declared_none(indicators):
+    """A 效益 category is declared 无 when it has no 定量目标 or each one's target and actual are 无 or blank."""
+    return all(
+        (i.target or "").strip().rstrip("。") in NONE_WORDS and (i.actual or "").strip().rstrip("。") in NONE_WORDS
+        for i in indicators
+    )
+
+
+def declared_percentage(indicators):
+    """The one percentage the 满意度 定量目标 reports as 完成情况 ("98%"), else None."""
+    values = []
+    for indicator in indicators:
+        match = PERCENT.match(indicator.actual or "")
+        if match:
+            try:
+                values.append(Decimal(match.group(1)))
+            except InvalidOperation:
+                continue
+    return values[0] if len(values) == 1 and values[0] <= 100 else None
+
+
+def report_figures(report):
+    """Every figure the rubric's rules can name, for one report (blank cells stay None)."""
+    figures = {f"report.{name}": getattr(report, name) for name in REPORT_FIELDS}
+    try:
+        base = report.base_data
+    except ObjectDoesNotExist:
+        base = None
+    for name in BASE_DATA_FIELDS:
+        figures[f"base_data.{name}"] = getattr(base, name) if base is not None else None
+    for related, (prefix, fields) in TABLE_FIELDS.items():
+        rows = list(getattr(report, related).all())
+        for name in fields:
+            # Several 机构 rows (the department and its units) add up; all blank stays blank.
+            figures[f"{prefix}.{name}"] = total(getattr(row, name) for row in rows)
+    quantitative = list(report.quantitative_indicators.all())
+    by_category = {category: [q for q in quantitative if q.category == category] for category in Category.values}
+    figures["declared_none"] = {category: is_declared_none(by_category[category]) for category in BENEFIT_CATEGORIES}
+    figures["satisfaction_declared"] = declared_percentage(by_category[Category.SATISFACTION])
+    return figures
+
+
+def report_entries(report):
+    """The report's ScoreEntry rows as plain dicts keyed by indicator code."""
+    return {
+        entry.indicator.code: {
+            "self_score": entry.self_score,
+            "review_score": entry.review_score,
+            "deduction_reason": entry.deduction_reason,
+            "inputs": entry.inputs or {},
+        }
+        for entry in report.scores.select_related("indicator")
+    }

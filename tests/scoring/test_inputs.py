@@ -1,0 +1,80 @@
+from decimal import Decimal as D
+from types import SimpleNamespace
+
+import pytest
+
+from reports.enums import Category
+from scoring.inputs import declared_percentage, is_declared_none, report_entries, report_figures
+from tests.scoring.conftest import make_report
+
+
+def goal(target, actual):
+    return SimpleNamespace(target=target, actual=actual)
+
+
+@pytest.mark.parametrize(("indicators", "declared_none"), [
+    ([], True),
+    ([goal("无", "无")], True),
+    ([goal("无", "")], True),
+    ([goal(" 无。", "无 ")], True),
+    ([goal("无", "已完成")], False),
+    ([goal("带动就业", "无")], False),
+    ([goal("无", "无"), goal("增收", "已完成")], False),
+])
+def test_is_declared_none(indicators, declared_none):
+    assert is_declared_none(indicators) is declared_none
+
+
+@pytest.mark.parametrize(("actuals", "value"), [
+    (["98%"], D("98")), (["98.5 ％"], D("98.5")), (["约98%"], None), (["已完成"], None), (["98%", "95%"], None),
+    (["120%"], None), ([], None),
+])
+def test_declared_percentage(actuals, value):
+    assert declared_percentage([goal("", a) for a in actuals]) == value
+
+
+@pytest.mark.django_db
+def test_a_blank_report_has_only_blank_figures(year_2021):
+    figures = report_figures(make_report(year_2021))
+
+    assert {k: v for k, v in figures.items() if v is not None and k != "declared_none"} == {}
+    assert figures["declared_none"] == {Category.SOCIAL: True, Category.ECONOMIC: True, Category.ECOLOGICAL: True}
+
+
+@pytest.mark.django_db
+def test_figures_add_up_the_units_rows_and_keep_blank_apart_from_zero(year_2021):
+    report = make_report(
+        year_2021, staff_quota=13, in_service_count=12,
+        income=[{"total": D("200.5"), "carried_over": D(0)}, {"total": D("60")}],
+        expenditure=[{"total": D("260.5")}, {"total": None, "project": None}],
+        base_data={"satisfaction": D("98.00"), "special_fund_count": 0},
+        quantitative=[(Category.ECONOMIC, "无", "无"), (Category.SOCIAL, "获奖", "98%"),
+                      (Category.SATISFACTION, "反响良好", "97%")],
+    )
+
+    figures = report_figures(report)
+
+    assert {k: figures[k] for k in ("report.staff_quota", "report.in_service_count", "income.total",
+                                    "income.carried_over", "expenditure.total", "expenditure.project",
+                                    "base_data.satisfaction", "base_data.special_fund_count", "base_data.card_due",
+                                    "satisfaction_declared")} == {
+        "report.staff_quota": 13, "report.in_service_count": 12, "income.total": D("260.5"),
+        "income.carried_over": D(0), "expenditure.total": D("260.5"), "expenditure.project": None,
+        "base_data.satisfaction": D("98"), "base_data.special_fund_count": 0, "base_data.card_due": None,
+        "satisfaction_declared": D("97"),
+    }
+    assert figures["declared_none"] == {Category.SOCIAL: False, Category.ECONOMIC: True, Category.ECOLOGICAL: True}
+
+
+@pytest.mark.django_db
+def test_report_entries_by_indicator_code(year_2021):
+    report = make_report(year_2021, scores={
+        "fund_balance": {"self_score": D(2), "deduction_reason": "有结余", "inputs": {}},
+        "budget_rules": {"self_score": D(3), "review_score": D(2), "inputs": {"checked": [True, True, False]}},
+    })
+
+    assert report_entries(report) == {
+        "fund_balance": {"self_score": D(2), "review_score": None, "deduction_reason": "有结余", "inputs": {}},
+        "budget_rules": {"self_score": D(3), "review_score": D(2), "deduction_reason": "",
+                         "inputs": {"checked": [True, True, False]}},
+    }
