@@ -10,6 +10,7 @@ from reports.enums import Status
 from reports.interchange.fields import LISTS, TABLES
 from reports.interchange.validate import clean_document
 from reports.models import Narrative, Report, ScoreEntry, Task
+from scoring.evaluate import report_score
 from scoring.models import EvaluationYear
 from scoring.services import rubric_get_or_create_default, year_create
 
@@ -26,7 +27,7 @@ def report_import(*, document):
     lists them all. Creates the department (under departments.services.bureau_default()) and the
     evaluation year (default rubric and grade bands) when missing. Keeps the status of an existing
     report (a new one is 草稿), bumps its revision and refuses to overwrite an approved one.
-    Returns the report.
+    Stores the scoring suggestions (scoring.evaluate.report_score). Returns the report.
     """
     cleaned = clean_document(document)
     if cleaned.problems:
@@ -77,6 +78,7 @@ def _write(cleaned):
         ScoreEntry(report=report, indicator=indicators[code], **{k: v for k, v in values.items() if k != "code"})
         for code, values in data["scores"].items()
     )
+    report_score(report=report)
     return report
 
 

@@ -4,6 +4,7 @@ import pytest
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
@@ -378,3 +379,22 @@ def test_import_takes_as_many_queries_for_fifty_rows_as_for_five():
         report_import(document=bigger)
 
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+@pytest.mark.django_db
+def test_import_stores_the_scoring_suggestions_and_flags():
+    demo_load()
+    report = Report.objects.get(department__code="106019")
+
+    stored = {
+        e.indicator.code: (e.suggested_score, e.flagged)
+        for e in report.scores.select_related("indicator").filter(Q(suggested_score__isnull=False) | Q(flagged=True))
+    }
+    assert stored == {
+        "staff_control_rate": (Decimal("5.00"), False),
+        "fund_balance": (Decimal("3.00"), False),
+        "fixed_asset_utilization": (Decimal("3.00"), False),
+        "satisfaction": (Decimal("5.00"), False),
+        "benefit_economic": (None, True),
+        "benefit_ecological": (None, True),
+    }

@@ -111,6 +111,8 @@ def test_score_report_json_lists_rows_by_rubric_code(seed_report):
 
 
 def test_score_report_reads_without_storing_unless_asked(seed_report):
+    # The import stored suggestions already; start from a report without them.
+    ScoreEntry.objects.filter(report=seed_report).update(suggested_score=None, suggestion_trace="", flagged=False)
     run("--year", "2021", "--code", "106019")
     stored_before = ScoreEntry.objects.filter(report=seed_report, suggested_score__isnull=False).count()
 
