@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 RUNTIME_DEBS := fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 poppler-utils
-TEST_DEBS := chromium
+TEST_DEBS := chromium libreoffice-calc-nogui
 
 .DEFAULT_GOAL := help
 .PHONY: help run test test-sqlite test-postgres test-browser lint debs test-debs migrate demo serve clean
@@ -26,7 +26,7 @@ $(VENV)/.test: requirements-test.txt requirements.txt $(VENV)/.runtime
 debs: ## Install the Debian packages the app needs (CJK fonts, HarfBuzz subsetting, poppler)
 	scripts/debian-packages $(RUNTIME_DEBS)
 
-test-debs: debs ## Install the Debian packages the tests need (Chromium)
+test-debs: debs ## Install the Debian packages the tests need (Chromium, LibreOffice Calc)
 	scripts/debian-packages $(TEST_DEBS)
 
 migrate: $(VENV)/.runtime ## Apply database migrations
@@ -37,6 +37,13 @@ demo: migrate ## Load the demo (seed report, one user per role); safe to repeat
 
 run: debs demo ## Install everything, load the demo and serve http://$(HOST)
 	$(PY) manage.py runserver $(HOST)
+
+serve: debs $(VENV)/.runtime ## Production-like: gunicorn, DEBUG off, throwaway PostgreSQL with the demo, http://$(HOST)
+	DJANGO_DEBUG=0 DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')}" \
+	DJANGO_ALLOWED_HOSTS="$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost}" DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_SECURE_COOKIES=0 \
+	scripts/with-postgres sh -c '$(PY) manage.py migrate --noinput -v0 && $(PY) manage.py load_demo \
+	  && $(PY) manage.py collectstatic --noinput -v0 \
+	  && $(VENV)/bin/gunicorn evalsite.wsgi --bind $(HOST) --workers $${GUNICORN_WORKERS:-2} --access-logfile -'
 
 lint: $(VENV)/.test ## Ruff
 	$(VENV)/bin/ruff check .

@@ -4,6 +4,7 @@ Everything that differs between a developer's machine and production comes from 
 environment; see README.md for the variables.
 """
 import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -58,22 +59,32 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "rules.apps.AutodiscoverRulesConfig",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "accounts",
     "departments",
     "scoring",
     "reports",
     "budgets",
+    "audit",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "evalsite.security.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "audit.middleware.AuditMiddleware",
+    "accounts.middleware.SessionTimeoutMiddleware",
+    "accounts.middleware.PasswordPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
 
 ROOT_URLCONF = "evalsite.urls"
@@ -109,7 +120,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Authentication -------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    "accounts.backends.LockoutBackend",  # first: refuses locked-out accounts before any password check
     "rules.permissions.ObjectPermissionBackend",
+    "accounts.backends.AdminRoleBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
@@ -117,9 +130,12 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "accounts.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accounts.validators.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "accounts.validators.UsernameNotContainedValidator"},
+    {"NAME": "accounts.validators.PasswordHistoryValidator", "OPTIONS": {"history": 5}},
 ]
 
 # --- Internationalisation -------------------------------------------------------------------
@@ -150,6 +166,56 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", True)
+
+# --- Authentication hardening (GB/T 22239-2019 level 3) ------------------------------------
+# Passwords expire after this many days and must then be changed (0 turns expiry off).
+ACCOUNTS_PASSWORD_MAX_AGE_DAYS = int(os.environ.get("ACCOUNTS_PASSWORD_MAX_AGE_DAYS", "90"))
+# Sessions end after this long without a request, and this long after login whatever happens.
+ACCOUNTS_SESSION_IDLE_SECONDS = int(os.environ.get("ACCOUNTS_SESSION_IDLE_SECONDS", str(30 * 60)))
+ACCOUNTS_SESSION_ABSOLUTE_SECONDS = int(os.environ.get("ACCOUNTS_SESSION_ABSOLUTE_SECONDS", str(12 * 60 * 60)))
+SESSION_COOKIE_AGE = ACCOUNTS_SESSION_IDLE_SECONDS  # the cookie dies with the idle limit too
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# TOTP second factor (django-otp): off by default; when on, every user enrols a device at first login.
+ACCOUNTS_TOTP_REQUIRED = env_bool("ACCOUNTS_TOTP_REQUIRED", False)
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "绩效自评系统")
+# django-axes: 5 failures lock the account name (known or not, so both answer alike) for 30 minutes.
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes.W006 asks for ip_address too; an IP lock would shut out a whole bureau behind one NAT address
+# after five typos, while the username lock already stops guessing from any number of addresses.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "accounts.views.lockout_response"
+AXES_VERBOSE = False
+AXES_DISABLE_ACCESS_LOG = True  # successful logins and logouts are in the audit log already
+
+# --- Audit log ------------------------------------------------------------------------------
+# Days the audit log is kept; purge_audit and a system check refuse anything under 181.
+AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "365"))
+# Behind a reverse proxy, the request.META key holding the client address (e.g. HTTP_X_REAL_IP).
+AUDIT_CLIENT_IP_HEADER = os.environ.get("AUDIT_CLIENT_IP_HEADER", "")
+CSRF_FAILURE_VIEW = "audit.views.csrf_failure"
+
+# --- Production hardening -------------------------------------------------------------------
+# Content-Security-Policy sent on every response by evalsite.security (no inline script or style).
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
+    "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+)
+SECURE_REFERRER_POLICY = "same-origin"
+if not DEBUG:
+    # Static files straight from gunicorn (make serve); a front proxy may serve them instead.
+    MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+                      "whitenoise.middleware.WhiteNoiseMiddleware")
+    SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", str(365 * 24 * 60 * 60)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", True)
+    if os.environ.get("DJANGO_SECURE_PROXY_SSL_HEADER"):
+        # e.g. "HTTP_X_FORWARDED_PROTO" when TLS ends at a proxy that sets it (and strips it from clients).
+        SECURE_PROXY_SSL_HEADER = (os.environ["DJANGO_SECURE_PROXY_SSL_HEADER"], "https")
 
 # --- Application ----------------------------------------------------------------------------
 # 制表机关 printed on the cover when a bureau has none of its own.

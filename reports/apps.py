@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = _("自评报告")
+
+    def ready(self):
+        from reports import checks  # noqa: F401 (registers the system checks)

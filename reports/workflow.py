@@ -3,14 +3,21 @@
 Nothing else assigns report.status. Each move locks the row, checks the named permission and
 writes a StatusChange.
 """
+from functools import partial
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from audit.enums import Event
+from audit.services import audit_record
+from reports.approval import report_freeze, report_unfreeze
 from reports.enums import Status as S
+from reports.interchange import report_export
 from reports.models import Report, StatusChange
+from reports.pdf import report_archive_pdf
 
 # (from, to) -> the permission the acting user needs on the report.
 MOVES = {
@@ -45,8 +52,10 @@ def move(report, to, *, by, comment=""):
     """Move `report` to status `to` as user `by`.
 
     Locks the report row, re-checks the move and the permission against the locked state (so two
-    reviewers approving at once give one approval), stamps the milestone dates and writes a
-    StatusChange. Returns the updated report. Raises PermissionDenied or ValidationError.
+    reviewers approving at once give one approval), stamps the milestone dates and sign-off names,
+    freezes the content on approval (snapshot, SHA-256 digest, verification token; reopening
+    forgets them) and writes a StatusChange holding the content as it stood after the move.
+    Returns the updated report. Raises PermissionDenied or ValidationError.
     """
     locked = Report.objects.select_for_update().select_related("department").get(pk=report.pk)
     key = (locked.status, to)
@@ -60,6 +69,9 @@ def move(report, to, *, by, comment=""):
     today = timezone.localdate(now)
     if to == S.DEPT_REVIEW:
         locked.submitted_at = now
+        if locked.leader_name and locked.leader_signed_on is None:
+            # The 评价组组长 signs the self-evaluation when the department submits it.
+            locked.leader_signed_on = today
     if key == (S.DEPT_REVIEW, S.FINANCE_REVIEW):
         locked.dept_head_name = by.display_name
         locked.dept_signed_on = today
@@ -73,8 +85,20 @@ def move(report, to, *, by, comment=""):
             locked.finance_opinion = comment
     if key == (S.APPROVED, S.DRAFT):
         locked.approved_at = None
+        report_unfreeze(locked)
     locked.status = to
     locked.revision += 1
     locked.save()
-    StatusChange.objects.create(report=locked, from_status=key[0], to_status=to, by=by, comment=comment)
+    if to == S.APPROVED:
+        # The snapshot is exported from the saved row, so it holds the final status and sign-off.
+        report_freeze(locked)
+        locked.save(update_fields=["approved_snapshot", "approved_digest", "verification_token"])
+    StatusChange.objects.create(
+        report=locked, from_status=key[0], to_status=to, by=by, comment=comment,
+        snapshot=locked.approved_snapshot if to == S.APPROVED else report_export(locked),
+    )
+    if to == S.APPROVED:
+        # The PDF is produced once, after the approval (and its digest) is committed.
+        transaction.on_commit(partial(report_archive_pdf, report=locked))
+    audit_record(event=Event.WORKFLOW_MOVE, user=by, obj=locked, detail=f"{key[0]} → {to} {comment}".strip())
     return locked

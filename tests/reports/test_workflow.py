@@ -126,3 +126,21 @@ def test_sign_off_date_is_the_shanghai_date(people, settings):
     report = move(report, Status.FINANCE_REVIEW, by=people["head"])
 
     assert report.dept_signed_on == datetime.datetime.now(datetime.timezone(datetime.timedelta(hours=8))).date()
+
+
+def test_approval_freezes_a_digest_and_archives_the_pdf_after_commit(people, django_capture_on_commit_callbacks):
+    from reports.approval import digest_matches, document_digest
+    from reports.interchange import report_export
+
+    report = move(people["report"], Status.DEPT_REVIEW, by=people["clerk"])
+    report = move(report, Status.FINANCE_REVIEW, by=people["head"])
+    with django_capture_on_commit_callbacks(execute=True):
+        report = move(report, Status.APPROVED, by=people["reviewer"])
+
+    stored = Report.objects.get(pk=report.pk)
+    assert stored.approved_digest == document_digest(report_export(stored))
+    assert len(stored.approved_digest) == 64 and len(stored.verification_token) >= 40
+    assert digest_matches(stored, stored.approved_digest.upper()) is True
+    assert digest_matches(stored, "0" * 64) is False
+    assert stored.approved_pdf.name.endswith(".pdf")
+    assert StatusChange.objects.last().snapshot == stored.approved_snapshot

@@ -1,0 +1,35 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Event(models.TextChoices):
+    """What an audit row records. Other apps pass these to audit.services.audit_record."""
+
+    LOGIN = "login", _("登录")
+    LOGIN_FAILED = "login_failed", _("登录失败")
+    LOCKOUT = "lockout", _("账户锁定")
+    LOGOUT = "logout", _("退出登录")
+    PASSWORD_CHANGE = "password_change", _("修改密码")
+    PASSWORD_RESET = "password_reset", _("重置密码")
+    OTP_FAILED = "otp_failed", _("动态口令验证失败")
+    WORKFLOW_MOVE = "workflow_move", _("流程流转")
+    REPORT_EDIT = "report_edit", _("修改报告")
+    IMPORT = "import", _("导入")
+    EXPORT = "export", _("导出")
+    DOWNLOAD = "download", _("下载")
+    PERMISSION_DENIED = "permission_denied", _("越权访问")
+    ADMIN_ACTION = "admin_action", _("管理操作")
+    BACKUP = "backup", _("备份")
+    RESTORE = "restore", _("恢复")
+    AUDIT_PURGE = "audit_purge", _("审计日志清理")
+
+
+# Events that count as a file leaving the system (the download safety net skips a response
+# whose view already recorded one of these).
+FILE_EVENTS = frozenset({Event.EXPORT, Event.DOWNLOAD})
+
+# prev_hash of the first row ever written.
+GENESIS_HASH = "0" * 64
+
+# Retention may be configured longer, never shorter (网络安全法 第二十一条: 不少于六个月).
+MIN_RETENTION_DAYS = 181

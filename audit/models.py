@@ -1,0 +1,103 @@
+"""The security audit log: append-only and hash-chained.
+
+Rows are written only by audit.services.audit_record. Each row stores the SHA-256 of its
+canonical content plus the previous row's hash, so changing, inserting or removing a row in the
+middle breaks the chain (`manage.py verify_audit`). The ORM refuses every update and delete; on
+PostgreSQL a trigger refuses them too (migration 0002), except a DELETE inside purge_audit.
+"""
+import hashlib
+import json
+from datetime import UTC
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from audit.enums import Event
+
+
+class AppendOnlyError(Exception):
+    """Raised on any attempt to change or remove an audit row through the ORM."""
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("audit events cannot be updated")
+
+    def delete(self):
+        raise AppendOnlyError("audit events cannot be deleted")
+
+    def bulk_create(self, objs, *args, **kwargs):
+        raise AppendOnlyError("audit events are written one by one by audit_record")
+
+    def bulk_update(self, objs, *args, **kwargs):
+        raise AppendOnlyError("audit events cannot be updated")
+
+    def update_or_create(self, *args, **kwargs):
+        raise AppendOnlyError("audit events cannot be updated")
+
+
+class AuditEvent(models.Model):
+    at = models.DateTimeField(_("时间"), db_index=True)
+    event = models.CharField(_("事件"), max_length=30, choices=Event.choices, db_index=True)
+    # No database constraint: removing a user must neither cascade into nor rewrite the log.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.DO_NOTHING, null=True, blank=True, db_constraint=False,
+        related_name="+", verbose_name=_("用户"),
+    )
+    username = models.CharField(_("用户名"), max_length=150, blank=True)
+    ip = models.CharField(_("IP地址"), max_length=45, blank=True)
+    method = models.CharField(_("请求方法"), max_length=10, blank=True)
+    path = models.CharField(_("请求路径"), max_length=300, blank=True)
+    object_type = models.CharField(_("对象类型"), max_length=100, blank=True)
+    object_id = models.CharField(_("对象ID"), max_length=64, blank=True)
+    object_repr = models.CharField(_("对象"), max_length=200, blank=True)
+    success = models.BooleanField(_("成功"), default=True)
+    detail = models.TextField(_("详情"), blank=True)
+    prev_hash = models.CharField(_("前一条哈希"), max_length=64)
+    hash = models.CharField(_("哈希"), max_length=64, unique=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("审计日志")
+        verbose_name_plural = _("审计日志")
+        ordering = ["-id"]
+        default_permissions = ("view",)
+        permissions = [("export_auditevent", _("导出审计日志"))]
+        constraints = [
+            # Two rows claiming the same predecessor would fork the chain.
+            models.UniqueConstraint(fields=["prev_hash"], name="audit_prev_hash_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.username or '-'} {self.get_event_display()}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("audit events cannot be updated")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("audit events cannot be deleted")
+
+    def canonical(self):
+        """The row's content as one deterministic string (what the hash covers)."""
+        content = {
+            "at": self.at.astimezone(UTC).isoformat(timespec="microseconds"),
+            "event": str(self.event),
+            "user_id": self.user_id,
+            "username": self.username,
+            "ip": self.ip,
+            "method": self.method,
+            "path": self.path,
+            "object_type": self.object_type,
+            "object_id": self.object_id,
+            "object_repr": self.object_repr,
+            "success": bool(self.success),
+            "detail": self.detail,
+        }
+        return json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+    def compute_hash(self):
+        return hashlib.sha256(f"{self.prev_hash}\n{self.canonical()}".encode()).hexdigest()

@@ -1,0 +1,141 @@
+"""Loading reports as the plain data reports.consistency checks, in a fixed number of queries.
+
+`check_data_for(reports)` reads any number of reports with prefetches (so the home page's query
+count does not grow with its rows); `report_check(report)` gives one report's problems and the
+state of each editor section.
+"""
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Prefetch, prefetch_related_objects
+from django.utils.translation import gettext as _
+
+from budgets.models import BaseData
+from reports.consistency import SECTION_KEYS, report_problems, section_states
+from reports.editing import BASE_DATA_FIELDS, COVER_FIELDS, SIGNOFF_FIELDS
+from reports.enums import Category, Status
+from reports.models import Report
+from reports.narrative import TEXT_FIELDS
+from reports.workflow import move
+from scoring.models import Indicator
+
+TABLE_RELATIONS = {
+    "income": "income_rows", "expenditure": "expenditure_rows",
+    "three_public": "three_public_rows", "fixed_asset": "fixed_asset_rows",
+}
+RELATIONS = (
+    "tasks", "qualitative_goals", "quantitative_indicators", "evaluators", "scores", "base_data", "narrative",
+    *TABLE_RELATIONS.values(),
+)
+DEFAULTS = {
+    "evaluation_method": Report._meta.get_field("evaluation_method").default,
+    "evaluation_body": Report._meta.get_field("evaluation_body").default,
+}
+
+
+def _row_values(row, exclude=("id", "report", "order")):
+    return {f.name: getattr(row, f.name) for f in row._meta.fields if f.name not in exclude}
+
+
+def _report_data(report):
+    entries = {e.indicator_id: e for e in report.scores.all()}
+    scores = []
+    for indicator in report.evaluation_year.rubric.third_level:
+        entry = entries.get(indicator.pk)
+        scores.append({
+            "code": indicator.code, "label": indicator.label, "points": indicator.max_points,
+            "lead": indicator.shares_points_with.code if indicator.shares_points_with_id else None,
+            "category": (indicator.rule_params or {}).get("category"),
+            "self_score": entry.self_score if entry else None,
+            "deduction_reason": entry.deduction_reason if entry else "",
+            "suggested_score": entry.suggested_score if entry else None,
+            "flagged": entry.flagged if entry else False,
+        })
+    quantitative = {c.value: [] for c in Category}
+    for row in report.quantitative_indicators.all():
+        quantitative.setdefault(row.category, []).append({"target": row.target, "actual": row.actual})
+    base = getattr(report, "base_data", None)
+    narrative = getattr(report, "narrative", None)
+    defaults = dict(DEFAULTS, issuer=report.department.bureau.issuer if report.department.bureau_id else "")
+    return {
+        "report": {name: getattr(report, name) for name in (*COVER_FIELDS, *SIGNOFF_FIELDS)},
+        "defaults": defaults,
+        "tasks": [{"text": t.text} for t in report.tasks.all()],
+        **{key: [_row_values(r) for r in getattr(report, rel).all()] for key, rel in TABLE_RELATIONS.items()},
+        "base_data": {n: getattr(base, n) for n in BASE_DATA_FIELDS} if isinstance(base, BaseData) else None,
+        "qualitative": [{"target": g.target, "actual": g.actual} for g in report.qualitative_goals.all()],
+        "quantitative": quantitative,
+        "scores": scores,
+        "score_step": report.evaluation_year.score_step,
+        "narrative": {n: getattr(narrative, n) for n in TEXT_FIELDS} if narrative is not None else None,
+        "evaluators": [{"name": e.name, "title": e.title, "unit": e.unit} for e in report.evaluators.all()],
+    }
+
+
+def check_data_for(reports):
+    """{report pk: plain data} for `reports` (Report objects with evaluation_year and department loaded)."""
+    reports = list(reports)
+    third_level = Prefetch(
+        "evaluation_year__rubric__indicators",
+        queryset=Indicator.objects.filter(level=3).select_related("shares_points_with").order_by("order"),
+        to_attr="third_level",
+    )
+    prefetch_related_objects(reports, *RELATIONS, "department__bureau", third_level)
+    return {report.pk: _report_data(report) for report in reports}
+
+
+@dataclass
+class ReportCheck:
+    """One report's problems and the state of each editor section."""
+
+    problems: list
+    states: dict
+
+    @property
+    def blocking(self):
+        return [p for p in self.problems if p.blocking]
+
+    @property
+    def warnings(self):
+        return [p for p in self.problems if not p.blocking]
+
+    def by_section(self):
+        return {key: [p for p in self.problems if p.section == key] for key in SECTION_KEYS}
+
+
+def checks_for(reports):
+    """{report pk: ReportCheck} for many reports at once."""
+    checks = {}
+    for pk, data in check_data_for(reports).items():
+        problems = report_problems(data)
+        checks[pk] = ReportCheck(problems=problems, states=section_states(data, problems))
+    return checks
+
+
+def report_check(report):
+    """The ReportCheck of one report."""
+    return checks_for([report])[report.pk]
+
+
+class SubmitBlocked(Exception):
+    """The report cannot be submitted yet (problems left, or changed since it was checked)."""
+
+
+def report_submit(*, report, revision, by):
+    """草稿 → 部门审核 through reports.workflow.move, only when nothing on the check list blocks.
+
+    Locks the report, refuses when it changed since the check page the user saw (`revision`) or when
+    any blocking problem is left, then moves it. Returns the moved report. Raises SubmitBlocked or
+    PermissionDenied.
+    """
+    if not by.has_perm("reports.submit_report", report):
+        raise PermissionDenied(_("这份报告当前不能提交。"))
+    with transaction.atomic():
+        locked = Report.objects.select_for_update().select_related("evaluation_year", "department").get(pk=report.pk)
+        if locked.revision != revision:
+            raise SubmitBlocked(_("报告在您检查之后又被修改过，请重新检查后再提交。"))
+        blocking = report_check(locked).blocking
+        if blocking:
+            raise SubmitBlocked(_("还有%(count)s个问题需要处理，暂不能提交。") % {"count": len(blocking)})
+        return move(locked, Status.DEPT_REVIEW, by=by)

@@ -1,0 +1,109 @@
+"""封面和基本概况 (with 年度主要工作内容) and 四、评价人员 / 填报人."""
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from reports.fields import CountField, LongTextField
+from reports.forms.base import EditorForm, ForgivingDateField, RowForm, model_label, row_formset
+from reports.models import Evaluator, Report
+from reports.validators import validate_headcount
+
+HEADCOUNT_PARTS = ("in_service_count", "retired_count", "temporary_count")
+
+
+def _char(name, max_length, **kwargs):
+    return forms.CharField(label=model_label(Report, name), max_length=max_length, required=False, **kwargs)
+
+
+def _text(model, name, rows=4):
+    return LongTextField(label=model_label(model, name), rows=rows)
+
+
+class CoverForm(EditorForm):
+    """The cover and the scalar facts of 一、部门（单位）基本概况."""
+
+    evaluation_method = _char("evaluation_method", 100)
+    evaluation_body = _char("evaluation_body", 100)
+    report_date = ForgivingDateField(label=model_label(Report, "report_date"))
+    issuer = _char("issuer", 100, help_text=_("如：岳阳楼区财政局（制）"))
+    contact_name = _char("contact_name", 50)
+    contact_phone = _char("contact_phone", 30)
+    staff_quota = CountField(label=model_label(Report, "staff_quota"))
+    actual_headcount = CountField(
+        label=model_label(Report, "actual_headcount"), help_text=_("＝在职人数＋退休人数＋借调临聘人数"),
+    )
+    in_service_count = CountField(label=_("在职人数（在职全额编制）"))
+    retired_count = CountField(label=model_label(Report, "retired_count"))
+    temporary_count = CountField(label=model_label(Report, "temporary_count"))
+    functions = _text(Report, "functions", rows=6)
+    achievements = _text(Report, "achievements", rows=10)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["actual_headcount"].widget.attrs.update({
+            "data-sum": " ".join(HEADCOUNT_PARTS), "data-sum-label": _("实有人数"), "data-integer": "1",
+        })
+        self.helper = FormHelper(self)
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Row(Column("evaluation_method", css_class="col-md-6"), Column("evaluation_body", css_class="col-md-6")),
+            Row(Column("report_date", css_class="col-md-6"), Column("issuer", css_class="col-md-6")),
+            Row(Column("contact_name", css_class="col-md-6"), Column("contact_phone", css_class="col-md-6")),
+            Row(
+                Column("staff_quota", css_class="col-6 col-md"), Column("actual_headcount", css_class="col-6 col-md"),
+                Column("in_service_count", css_class="col-6 col-md"), Column("retired_count", css_class="col-6 col-md"),
+                Column("temporary_count", css_class="col-6 col-md"),
+            ),
+            "functions",
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        try:
+            validate_headcount(cleaned)
+        except ValidationError as error:
+            self.add_error(None, error)
+        return cleaned
+
+
+class TaskForm(RowForm):
+    text = LongTextField(label=_("任务内容"), rows=2)
+
+
+TaskFormSet = row_formset(TaskForm)
+
+
+class SignOffForm(EditorForm):
+    """评价组组长 and 填报人 of 四、评价人员 (the opinions belong to the head and the reviewer)."""
+
+    leader_name = _char("leader_name", 50)
+    leader_signed_on = ForgivingDateField(label=model_label(Report, "leader_signed_on"))
+    filler_name = _char("filler_name", 50)
+    filler_phone = _char("filler_phone", 30)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper(self)
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Row(Column("leader_name", css_class="col-md-6"), Column("leader_signed_on", css_class="col-md-6")),
+            Row(Column("filler_name", css_class="col-md-6"), Column("filler_phone", css_class="col-md-6")),
+        )
+
+
+class EvaluatorForm(RowForm):
+    name = forms.CharField(label=model_label(Evaluator, "name"), max_length=50, required=False)
+    title = forms.CharField(label=model_label(Evaluator, "title"), max_length=100, required=False)
+    unit = forms.CharField(label=model_label(Evaluator, "unit"), max_length=100, required=False)
+    required_field = "name"
+    required_message = _("请填写评价人员姓名。")
+
+
+EvaluatorFormSet = row_formset(EvaluatorForm)
+
+TASK_FIELDS = ("text",)
+EVALUATOR_FIELDS = ("name", "title", "unit")

@@ -1,0 +1,36 @@
+"""三、绩效自评情况: 定性目标 and the 定量目标 tree (one list of 指标 per category)."""
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from reports.enums import BENEFIT_CATEGORIES, OUTPUT_CATEGORIES, Category
+from reports.fields import LongTextField
+from reports.forms.base import RowForm, model_label, row_formset
+from reports.models import QualitativeGoal, QuantitativeIndicator
+
+
+class QualitativeGoalForm(RowForm):
+    target = LongTextField(label=model_label(QualitativeGoal, "target"), rows=2)
+    actual = LongTextField(label=model_label(QualitativeGoal, "actual"), rows=2)
+    required_field = "target"
+    required_message = _("请填写预期目标。")
+
+
+class QuantitativeIndicatorForm(RowForm):
+    target = LongTextField(label=model_label(QuantitativeIndicator, "target"), rows=2)
+    actual = forms.CharField(label=model_label(QuantitativeIndicator, "actual"), max_length=200, required=False)
+    required_field = "target"
+    required_message = _("请填写绩效目标（没有时填“无”）。")
+
+
+QualitativeGoalFormSet = row_formset(QualitativeGoalForm)
+QuantitativeIndicatorFormSet = row_formset(QuantitativeIndicatorForm)
+
+# (group title, categories) as the form prints the tree.
+QUANTITATIVE_GROUPS = (
+    (_("产出目标"), OUTPUT_CATEGORIES),
+    (_("效益目标"), (*BENEFIT_CATEGORIES, Category.SATISFACTION)),
+)
+
+
+def category_prefix(category):
+    return f"q-{category}"

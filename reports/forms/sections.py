@@ -1,0 +1,275 @@
+"""The editor's sections: each builds its forms for a report, validates them and hands plain data on.
+
+A section's `cleaned()` is the `data` of reports.editing.report_save_section; `values()` is the
+same shape from what is stored (unbound) or what was typed (bound and valid), so two versions of
+a section can be compared field by field (`flatten`).
+"""
+import datetime
+from decimal import Decimal
+
+from django.forms import BaseFormSet
+from django.utils.translation import gettext_lazy as _
+
+from budgets.models import BaseData
+from reports.editing import BASE_DATA_FIELDS, COVER_FIELDS, SIGNOFF_FIELDS
+from reports.enums import Category
+from reports.forms.cover import CoverForm, EvaluatorFormSet, SignOffForm, TaskFormSet
+from reports.forms.finance import TABLE_FORMSETS, TABLES, BaseDataForm
+from reports.forms.goals import (
+    QUANTITATIVE_GROUPS,
+    QualitativeGoalFormSet,
+    QuantitativeIndicatorFormSet,
+    category_prefix,
+)
+from reports.forms.scores import ScoresForm
+from reports.forms.texts import NarrativeForm
+from reports.models import Narrative
+from reports.narrative import TEXT_FIELDS
+from scoring.models import Indicator
+
+
+def _rows_initial(rows, fields):
+    return [{"id": row.pk, **{name: getattr(row, name) for name in fields}} for row in rows]
+
+
+def _formset(cls, prefix, data, rows, fields):
+    return cls(data=data, prefix=prefix, initial=_rows_initial(rows, fields))
+
+
+class Section:
+    key = ""
+    title = ""
+    template = ""
+
+    def __init__(self, report, data=None):
+        self.report = report
+        self.is_bound = data is not None
+        self.parts = self.build(data)  # name -> (title, form or formset)
+
+    def build(self, data):
+        raise NotImplementedError
+
+    def __getitem__(self, name):
+        return self.parts[name][1]
+
+    @property
+    def forms(self):
+        """{name: form or formset}, for templates."""
+        return {name: part for name, (_title, part) in self.parts.items()}
+
+    def part_list(self):
+        """[(name, title, form or formset)] in page order, for templates."""
+        return [(name, title, part) for name, (title, part) in self.parts.items()]
+
+    def is_valid(self):
+        results = [part.is_valid() for _title, part in self.parts.values()]
+        return all(results)
+
+    def error_count(self):
+        count = 0
+        for _title, part in self.parts.values():
+            if isinstance(part, BaseFormSet):
+                count += sum(len(e) for e in part.errors) + len(part.non_form_errors())
+            else:
+                count += sum(len(e) for e in part.errors.values())
+        return count
+
+    def part_values(self, name):
+        """What the part holds: cleaned data when bound (and valid), the initial values otherwise."""
+        part = self[name]
+        if isinstance(part, BaseFormSet):
+            return part.rows() if self.is_bound else [dict(row) for row in part.initial or []]
+        if self.is_bound:
+            return {n: part.cleaned_data.get(n) for n in part.fields}
+        return {n: part.initial.get(n, part.fields[n].initial) for n in part.fields}
+
+    def cleaned(self):
+        raise NotImplementedError
+
+
+class CoverSection(Section):
+    key, title, template = "cover", _("封面和基本概况"), "reports/editor/cover.html"
+
+    def build(self, data):
+        report = self.report
+        initial = {name: getattr(report, name) for name in COVER_FIELDS}
+        if not report.issuer:
+            initial["issuer"] = report.department.bureau.issuer
+        return {
+            "cover": (_("封面和基本概况"), CoverForm(data, prefix="cover", initial=initial)),
+            "tasks": (_("年度主要工作内容"), _formset(TaskFormSet, "tasks", data, report.tasks.all(), ("text",))),
+        }
+
+    def cleaned(self):
+        return {"report": self.part_values("cover"), "tasks": self.part_values("tasks")}
+
+
+class FinanceSection(Section):
+    key, title, template = "finance", _("收支情况"), "reports/editor/finance.html"
+
+    def build(self, data):
+        parts = {}
+        for prefix, title, form, model in TABLES:
+            rows = getattr(self.report, model._meta.default_related_name).all()
+            fields = ("org_name", *form.money_fields)
+            parts[prefix] = (title, _formset(TABLE_FORMSETS[prefix], prefix, data, rows, fields))
+        return parts
+
+    def cleaned(self):
+        return {prefix: self.part_values(prefix) for prefix, *_rest in TABLES}
+
+
+class BaseDataSection(Section):
+    key, title, template = "base-data", _("基础数据"), "reports/editor/simple.html"
+
+    def build(self, data):
+        base = BaseData.objects.filter(report=self.report).first()
+        initial = {name: getattr(base, name) for name in BASE_DATA_FIELDS} if base else {}
+        return {"base_data": (_("基础数据"), BaseDataForm(data, prefix="base", initial=initial))}
+
+    def cleaned(self):
+        return {"base_data": self.part_values("base_data")}
+
+
+class GoalsSection(Section):
+    key, title, template = "goals", _("绩效目标"), "reports/editor/goals.html"
+
+    def build(self, data):
+        report = self.report
+        parts = {"qualitative": (_("定性目标"), _formset(
+            QualitativeGoalFormSet, "qualitative", data, report.qualitative_goals.all(), ("target", "actual"),
+        ))}
+        by_category = {}
+        for row in report.quantitative_indicators.all():
+            by_category.setdefault(row.category, []).append(row)
+        for category in Category:
+            prefix = category_prefix(category)
+            rows = by_category.get(category.value, [])
+            parts[prefix] = (category.label, _formset(
+                QuantitativeIndicatorFormSet, prefix, data, rows, ("target", "actual"),
+            ))
+        return parts
+
+    def groups(self):
+        """[(产出目标 / 效益目标, [(category label, formset)])] as the form prints the tree."""
+        return [
+            (title, [(c.label, self[category_prefix(c)]) for c in categories])
+            for title, categories in QUANTITATIVE_GROUPS
+        ]
+
+    def cleaned(self):
+        return {
+            "qualitative_goals": self.part_values("qualitative"),
+            "quantitative": {c.value: self.part_values(category_prefix(c)) for c in Category},
+        }
+
+
+class ScoresSection(Section):
+    key, title, template = "scores", _("评分表"), "reports/editor/scores.html"
+
+    def build(self, data):
+        year = self.report.evaluation_year
+        indicators = (
+            Indicator.objects.filter(rubric_id=year.rubric_id, level=3)
+            .select_related("parent", "parent__parent", "shares_points_with")
+            .order_by("order")
+        )
+        entries = {entry.indicator_id: entry for entry in self.report.scores.all()}
+        form = ScoresForm(data, prefix="scores", indicators=indicators, entries=entries, step=year.score_step)
+        self.bands = [(band.label, band.min_score) for band in year.grade_bands.all()]
+        return {"scores": (_("评分表"), form)}
+
+    def bands_attr(self):
+        """The year's grade bands as the page's live total reads them: "90:优秀;80:良好;…"."""
+        return ";".join(f"{minimum.normalize():f}:{label}" for label, minimum in self.bands)
+
+    def stored_total(self):
+        scores = [e.self_score for e in self["scores"].entries.values() if e.self_score is not None]
+        return display(sum(scores, Decimal(0)).normalize()) if scores else ""
+
+    def cleaned(self):
+        return {"scores": self["scores"].rows_data()}
+
+
+class NarrativeSection(Section):
+    key, title, template = "narrative", _("评价报告综述"), "reports/editor/simple.html"
+
+    def build(self, data):
+        narrative = Narrative.objects.filter(report=self.report).first()
+        initial = {name: getattr(narrative, name) for name in TEXT_FIELDS} if narrative else {}
+        return {"narrative": (_("评价报告综述"), NarrativeForm(data, prefix="narrative", initial=initial))}
+
+    def cleaned(self):
+        return {"narrative": self.part_values("narrative")}
+
+
+class PeopleSection(Section):
+    key, title, template = "people", _("评价人员和填报人"), "reports/editor/people.html"
+
+    def build(self, data):
+        report = self.report
+        initial = {name: getattr(report, name) for name in SIGNOFF_FIELDS}
+        initial["filler_name"] = initial["filler_name"] or report.contact_name
+        initial["filler_phone"] = initial["filler_phone"] or report.contact_phone
+        return {
+            "evaluators": (_("评价人员"), _formset(
+                EvaluatorFormSet, "evaluators", data, report.evaluators.all(), ("name", "title", "unit"),
+            )),
+            "signoff": (_("评价组组长和填报人"), SignOffForm(data, prefix="signoff", initial=initial)),
+        }
+
+    def cleaned(self):
+        return {"report": self.part_values("signoff"), "evaluators": self.part_values("evaluators")}
+
+
+SECTIONS = {
+    cls.key: cls
+    for cls in (
+        CoverSection, FinanceSection, BaseDataSection, GoalsSection, ScoresSection, NarrativeSection, PeopleSection,
+    )
+}
+
+
+def display(value):
+    """A value as a person reads it in the comparison of two versions."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return f"{value:f}"
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def flatten(section):
+    """{(part, row, field): (caption, display value)} of everything a section holds."""
+    flat = {}
+    for name, (title, part) in section.parts.items():
+        values = section.part_values(name)
+        if isinstance(part, BaseFormSet):
+            labels = {n: f.label for n, f in part.empty_form.fields.items()}
+            for index, row in enumerate(values, start=1):
+                for field, value in row.items():
+                    if field in ("id", "DELETE"):
+                        continue
+                    caption = _("%(part)s 第%(row)s行 · %(field)s") % {"part": title, "row": index, "field": labels[field]}
+                    flat[(name, index, field)] = (caption, display(value))
+        else:
+            caption_of = getattr(part, "field_caption", None)
+            for field, value in values.items():
+                caption = caption_of(field) if caption_of else f"{title} · {part.fields[field].label}"
+                flat[(name, 0, field)] = (caption, display(value))
+    return flat
+
+
+def compare(saved, typed):
+    """The fields where two flattened versions differ: (caption, saved value, typed value), in order."""
+    keys = list(saved)
+    keys += [k for k in typed if k not in saved]
+    differences = []
+    for key in keys:
+        saved_caption, saved_value = saved.get(key, (None, ""))
+        typed_caption, typed_value = typed.get(key, (None, ""))
+        if saved_value != typed_value:
+            differences.append((saved_caption or typed_caption, saved_value, typed_value))
+    return differences

@@ -1,0 +1,39 @@
+"""五、评价报告综述: one text per section of reports.narrative.OUTLINE, numbered as the form prints it."""
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Field, Layout
+from django.utils.html import format_html
+from django.utils.text import format_lazy
+
+from reports.fields import LongTextField
+from reports.forms.base import EditorForm
+from reports.narrative import HEADINGS_ONLY, OUTLINE, TEXT_FIELDS
+
+ROWS = {"overview": 6, "performance": 10, "basic_info": 3}
+
+
+class _NarrativeForm(EditorForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        layout = []
+        for key, depth, number, title in OUTLINE:
+            if key in HEADINGS_ONLY:
+                layout.append(HTML(format_html('<h3 class="h6 mt-3 narrative-heading">{}{}</h3>', number, title)))
+            else:
+                layout.append(Field(key, wrapper_class=f"narrative-depth-{depth}"))
+        self.helper = FormHelper(self)
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(*layout)
+
+
+def _narrative_fields():
+    fields = {}
+    for key, _depth, number, title in OUTLINE:
+        if key in TEXT_FIELDS:
+            fields[key] = LongTextField(
+                label=format_lazy("{}{}", number, title), rows=ROWS.get(key, 4),
+            )
+    return fields
+
+
+NarrativeForm = type("NarrativeForm", (_NarrativeForm,), {**_narrative_fields(), "__module__": __name__})

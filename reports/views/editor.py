@@ -1,0 +1,178 @@
+"""The report editor: one page per section, the check page, submit and copy forward.
+
+Reports are fetched through reports_visible_to, so another department's report is a 404; editing
+needs reports.edit_report (draft only), submitting reports.submit_report.
+"""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from reports.checks_submit import SubmitBlocked, report_check, report_submit
+from reports.consistency import HAS_ERRORS, STATE_LABELS
+from reports.editing import StaleRevision, report_copy_forward, report_previous, report_save_section
+from reports.forms.sections import SECTIONS, compare, flatten
+from reports.selectors import reports_visible_to
+
+SECTION_ORDER = list(SECTIONS)
+
+
+def _report(request, pk):
+    reports = reports_visible_to(request.user).select_related("department__bureau", "evaluation_year__rubric")
+    report = get_object_or_404(reports, pk=pk)
+    if not request.user.has_perm("reports.view_report", report):
+        raise Http404
+    return report
+
+
+def _posted_revision(request):
+    try:
+        return int(request.POST.get("revision", ""))
+    except ValueError:
+        return 0
+
+
+def _section_url(report, key):
+    return reverse("report_section", args=[report.pk, key])
+
+
+def _navigation(report, check, current=None, current_failed=False):
+    items = []
+    for key, cls in SECTIONS.items():
+        state = check.states[key]
+        if key == current and current_failed:
+            state = HAS_ERRORS
+        items.append({
+            "key": key, "title": cls.title, "url": _section_url(report, key), "state": state,
+            "state_label": STATE_LABELS[state], "active": key == current,
+        })
+    return items
+
+
+def _render(request, report, section, *, revision, status=200, conflict=None, failed=False):
+    check = report_check(report)
+    index = SECTION_ORDER.index(section.key)
+    can_edit = request.user.has_perm("reports.edit_report", report)
+    context = {
+        "report": report, "section": section, "revision": revision, "conflict": conflict,
+        "nav": _navigation(report, check, section.key, failed), "check": check,
+        "can_edit": can_edit,
+        "previous_report": report_previous(report) if can_edit and section.key == "cover" else None,
+        "next_url": _section_url(report, SECTION_ORDER[index + 1]) if index + 1 < len(SECTION_ORDER) else None,
+        "prev_url": _section_url(report, SECTION_ORDER[index - 1]) if index > 0 else None,
+        "unsaved": section.is_bound,
+        "section_warnings": [p for p in check.problems if p.section == section.key and not p.blocking],
+    }
+    return render(request, section.template, context, status=status)
+
+
+@login_required
+def edit(request, pk):
+    """The editor's entry: its first section."""
+    report = _report(request, pk)
+    return redirect(_section_url(report, SECTION_ORDER[0]))
+
+
+@login_required
+def section(request, pk, key):
+    """Show one section of the report; on POST validate it and save it if nobody saved meanwhile."""
+    report = _report(request, pk)
+    cls = SECTIONS.get(key)
+    if cls is None:
+        raise Http404
+    if request.method != "POST":
+        return _render(request, report, cls(report), revision=report.revision)
+    if not request.user.has_perm("reports.edit_report", report):
+        messages.error(request, _("这份报告当前不能修改。"))
+        return redirect(_section_url(report, key))
+    revision = _posted_revision(request)
+    bound = cls(report, request.POST)
+    if not bound.is_valid():
+        messages.error(request, _("有%(count)s处需要修改，请查看标红的栏目。所填内容均已保留，尚未保存。") % {
+            "count": bound.error_count() or 1})
+        return _render(request, report, bound, revision=revision, failed=True)
+    try:
+        report_save_section(
+            report=report, section=key, data=bound.cleaned(), revision=revision, by=request.user,
+            changes=compare(flatten(cls(report)), flatten(bound)),
+        )
+    except StaleRevision as stale:
+        fresh = _report(request, pk)
+        differences = compare(flatten(cls(fresh)), flatten(bound))
+        messages.error(request, _(
+            "未保存：您编辑期间，这份报告已被他人保存（当前修订号 %(current)s，您打开时为 %(yours)s）。"
+            "下表对照了当前已保存的内容和您填写的内容；您填写的内容仍在表单中，核对后可再次保存。") % {
+            "current": stale.current_revision, "yours": revision})
+        return _render(request, fresh, bound, revision=stale.current_revision, status=409, conflict=differences)
+    except PermissionDenied as denied:
+        messages.error(request, str(denied) or _("这份报告当前不能修改。"))
+        return redirect(_section_url(report, key))
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return _render(request, report, bound, revision=revision, failed=True)
+    messages.success(request, _("“%(title)s”已保存。") % {"title": cls.title})
+    if "save_next" in request.POST and key != SECTION_ORDER[-1]:
+        return redirect(_section_url(report, SECTION_ORDER[SECTION_ORDER.index(key) + 1]))
+    if "save_check" in request.POST:
+        return redirect("report_check", pk=report.pk)
+    return redirect(_section_url(report, key))
+
+
+@login_required
+def check(request, pk):
+    """The check list before submit: every problem, linked to its field, and the submit button."""
+    report = _report(request, pk)
+    result = report_check(report)
+    groups = []
+    for key, cls in SECTIONS.items():
+        problems = [p for p in result.problems if p.section == key]
+        if problems:
+            groups.append({"title": cls.title, "url": _section_url(report, key), "problems": problems})
+    return render(request, "reports/editor/check.html", {
+        "report": report, "check": result, "groups": groups, "revision": report.revision,
+        "nav": _navigation(report, result), "can_submit": request.user.has_perm("reports.submit_report", report),
+    })
+
+
+@login_required
+@require_POST
+def submit(request, pk):
+    """草稿 → 部门审核, only when the check list has nothing that blocks."""
+    report = _report(request, pk)
+    try:
+        report_submit(report=report, revision=_posted_revision(request), by=request.user)
+    except SubmitBlocked as blocked:
+        messages.error(request, str(blocked))
+        return redirect("report_check", pk=report.pk)
+    except PermissionDenied:
+        messages.error(request, _("这份报告当前不能提交。"))
+        return redirect("report_check", pk=report.pk)
+    messages.success(request, _("报告已提交部门审核，在退回之前不能再修改。"))
+    return redirect("home")
+
+
+@login_required
+@require_POST
+def copy_forward(request, pk):
+    """Start the report from the department's previous one (fills only what is blank)."""
+    report = _report(request, pk)
+    try:
+        copied = report_copy_forward(report=report, revision=_posted_revision(request), by=request.user)
+    except StaleRevision:
+        messages.error(request, _("这份报告刚被他人保存，请刷新后再复制。"))
+    except PermissionDenied:
+        messages.error(request, _("这份报告当前不能修改。"))
+    except ValueError:
+        messages.error(request, _("没有找到本部门以前年度的报告。"))
+    else:
+        if copied:
+            messages.success(request, _("已从上一年度报告复制：%(parts)s。请逐项核对并更新本年度的数字。") % {
+                "parts": "、".join(copied)})
+        else:
+            messages.info(request, _("没有需要复制的内容：相应栏目已填写。"))
+    return redirect(_section_url(report, SECTION_ORDER[0]))

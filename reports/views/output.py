@@ -1,0 +1,43 @@
+"""The finished 附件2-1: the HTML page and its PDF download (one body, see reports.rendering)."""
+from urllib.parse import quote
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from reports.pdf import report_pdf_bytes, report_pdf_filename
+from reports.rendering import report_output_context
+from reports.selectors import reports_visible_to
+
+
+def _report_for(request, pk):
+    """The report if the user may see it: another department's report is a 404, not a 403."""
+    report = get_object_or_404(reports_visible_to(request.user), pk=pk)
+    if not request.user.has_perm("reports.view_report", report):
+        raise PermissionDenied
+    return report
+
+
+@login_required
+def report_detail(request, pk):
+    """The form as the seed prints it, in the browser (printable)."""
+    report = _report_for(request, pk)
+    return render(request, "reports/report_detail.html", report_output_context(report))
+
+
+@login_required
+def report_pdf(request, pk):
+    """The PDF download: the archived bytes of an approved report, else rendered now."""
+    report = _report_for(request, pk)
+    response = HttpResponse(report_pdf_bytes(report), content_type="application/pdf")
+    fallback = f"report-{report.evaluation_year.year}-{report.department.code}.pdf"
+    response["Content-Disposition"] = content_disposition(report_pdf_filename(report), fallback=fallback)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def content_disposition(filename, *, fallback):
+    """attachment with an ASCII fallback name and the real (Chinese) name as RFC 6266 filename*."""
+    fallback = "".join(c if c.isascii() and (c.isalnum() or c in "-_.") else "_" for c in fallback)
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
