@@ -59,3 +59,5 @@ rules.add_perm("reports.submit_report", is_clerk & is_draft)
 rules.add_perm("reports.dept_decide_report", is_head & in_dept_review)
 rules.add_perm("reports.finance_decide_report", is_reviewer & in_finance_review)
 rules.add_perm("reports.reopen_report", is_admin & is_approved)
+# The bureau admin (管理员): opening years, the progress dashboard, exports, department import.
+rules.add_perm("reports.administer", is_admin)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports.views import editor, home, output
+from reports.views import admin_views, editor, home, output
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -11,4 +11,12 @@ urlpatterns = [
     path("reports/<int:pk>/check/", editor.check, name="report_check"),
     path("reports/<int:pk>/submit/", editor.submit, name="report_submit"),
     path("reports/<int:pk>/copy-forward/", editor.copy_forward, name="report_copy_forward"),
+    path("manage/", admin_views.manage_index, name="manage_index"),
+    path("manage/years/open/", admin_views.manage_year_open, name="manage_year_open"),
+    path("manage/years/<int:year>/", admin_views.manage_year_dashboard, name="manage_year_dashboard"),
+    path("manage/years/<int:year>/charts/<slug:chart>.csv", admin_views.manage_year_chart_csv,
+         name="manage_year_chart_csv"),
+    path("manage/years/<int:year>/summary.xlsx", admin_views.manage_year_summary, name="manage_year_summary"),
+    path("manage/years/<int:year>/approved-pdfs.zip", admin_views.manage_year_pdfs, name="manage_year_pdfs"),
+    path("manage/departments/import/", admin_views.manage_department_import, name="manage_department_import"),
 ]

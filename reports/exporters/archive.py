@@ -1,0 +1,98 @@
+"""All approved PDFs of a year as one ZIP, streamed: one PDF in memory at a time.
+
+A report approved without an archived PDF is rendered with reports.pdf when that module can do
+it; otherwise it is left out and named in README.txt inside the archive.
+"""
+import importlib
+import logging
+import re
+import zipfile
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from reports.enums import Status
+
+logger = logging.getLogger(__name__)
+UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+
+
+class _Sink:
+    """A write-only, unseekable file for zipfile: collects bytes until the caller takes them."""
+
+    def __init__(self):
+        self.parts = []
+
+    def write(self, data):
+        self.parts.append(bytes(data))
+        return len(data)
+
+    def flush(self):
+        pass
+
+    def take(self):
+        data = b"".join(self.parts)
+        self.parts = []
+        return data
+
+
+def pdf_name(report):
+    """The file name inside the ZIP: 预算编码_部门名称_YYYY年度自评报告.pdf, safe on every file system."""
+    name = UNSAFE_NAME.sub("_", f"{report.department.code}_{report.department.name}")
+    return f"{name}_{report.evaluation_year.year}年度自评报告.pdf"
+
+
+def _stored_pdf(report):
+    if not report.approved_pdf:
+        return None
+    try:
+        with report.approved_pdf.open("rb") as handle:
+            return handle.read()
+    except OSError:
+        return None
+
+
+def _render_pdf(report):
+    """PDF bytes rendered (and archived) by reports.pdf, or None where that cannot be done."""
+    try:
+        pdf = importlib.import_module("reports.pdf")  # WeasyPrint loads only when a PDF is missing
+    except ImportError:
+        return None
+    render = getattr(pdf, "report_pdf_bytes", None)
+    if render is None:
+        return None
+    try:
+        return render(report)
+    except Exception:  # noqa: BLE001 (one failed render must not cut the ZIP short; it is listed instead)
+        logger.exception("Rendering the approved PDF of report %s failed", report.pk)
+        return None
+
+
+def approved_pdfs(reports, evaluation_year):
+    """The year's approved reports among `reports` (a reports_visible_to queryset), by 预算编码."""
+    return reports.filter(evaluation_year=evaluation_year, status=Status.APPROVED).order_by("department__code")
+
+
+def approved_pdfs_zip(reports, evaluation_year):
+    """Yield the bytes of a ZIP holding the approved PDFs of the year, then README.txt if any is missing."""
+    sink = _Sink()
+    missing = []
+    count = 0
+    with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for report in approved_pdfs(reports, evaluation_year).iterator(chunk_size=200):
+            content = _stored_pdf(report) or _render_pdf(report)
+            if content is None:
+                missing.append(report)
+                continue
+            archive.writestr(pdf_name(report), content)
+            count += 1
+            yield sink.take()
+        lines = [
+            _("%(year)s年度已审定自评报告PDF，共%(count)s份。") % {"year": evaluation_year.year, "count": count},
+            _("生成时间：%(time)s") % {"time": timezone.localtime().strftime("%Y-%m-%d %H:%M")},
+        ]
+        if missing:
+            lines.append(_("以下已审定报告没有存档PDF，未能生成，未包含在本压缩包中："))
+            lines.extend(f"{r.department.code} {r.department.name}" for r in missing)
+        archive.writestr("README.txt", "\r\n".join(lines) + "\r\n")
+    yield sink.take()

@@ -1,0 +1,125 @@
+"""Opening an evaluation year: the year, its rubric and bands, and a 草稿 report for every active department.
+
+Each new report starts from the department's latest earlier report where the data carries over:
+the department facts (contacts, headcounts, 职能职责), 基础数据 (last year's 三公经费决算 becomes
+this year's 上年决算) and the 定性目标 texts as a starting point (实际完成 left blank).
+
+This is the bulk form of reports.editing.report_copy_forward, with the same list of carried facts
+(reports.editing.CARRIED_FACTS): that service is the clerk's per-report action (permission and
+revision checked, several queries a report), while opening a year prefills thousands of reports
+as the admin, in a constant number of queries.
+"""
+from dataclasses import dataclass
+from itertools import islice
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils.translation import gettext as _
+
+from budgets.models import BaseData, ThreePublicRow
+from departments.models import Department
+from reports.editing import CARRIED_FACTS
+from reports.models import QualitativeGoal, Report, ScoreEntry
+from scoring.enums import Level
+from scoring.grades import DEFAULT_GRADE_BANDS
+from scoring.models import EvaluationYear
+from scoring.services import year_create
+
+BATCH = 1000
+
+
+@dataclass(frozen=True)
+class YearOpened:
+    evaluation_year: EvaluationYear
+    created: int
+    prefilled: int
+
+
+def _bulk_create(model, objects):
+    """bulk_create in batches without first holding every object (Django lists the whole iterable)."""
+    objects = iter(objects)
+    while batch := list(islice(objects, BATCH)):
+        model.objects.bulk_create(batch)
+
+
+def _chunks(ids):
+    """Lists of at most BATCH ids, so that no `__in` query passes SQLite's parameter limit."""
+    ids = list(ids)
+    return [ids[start:start + BATCH] for start in range(0, len(ids), BATCH)]
+
+
+def _latest_reports(year):
+    """{department_id: field values of its latest report before `year`}, for active departments."""
+    latest = {}
+    rows = (
+        Report.objects.filter(department__is_active=True, evaluation_year__year__lt=year)
+        .order_by("department_id", "-evaluation_year__year")
+        .values("pk", "department_id", *CARRIED_FACTS)
+    )
+    for row in rows.iterator(chunk_size=BATCH):
+        latest.setdefault(row["department_id"], row)
+    return latest
+
+
+def _previous_three_public(report_ids):
+    """{report_id: 三公经费本年决算} of earlier reports: 基础数据, else the 三公经费 table's total."""
+    table, finals = {}, {}
+    for chunk in _chunks(report_ids):
+        table.update(
+            ThreePublicRow.objects.filter(report_id__in=chunk, total__isnull=False)
+            .values("report_id").annotate(summed=Sum("total")).values_list("report_id", "summed")
+        )
+        finals.update(
+            BaseData.objects.filter(report_id__in=chunk, three_public_final__isnull=False)
+            .values_list("report_id", "three_public_final")
+        )
+    return {**table, **finals}
+
+
+@transaction.atomic
+def year_open(*, year, rubric, deadline, bands=DEFAULT_GRADE_BANDS):
+    """Create evaluation year `year` and a 草稿 report for every active department, prefilled.
+
+    Writes the EvaluationYear and its GradeBands, one Report per active department (cover issuer
+    from its bureau, carried fields from its latest earlier report), its BaseData, copies of the
+    earlier 定性目标 texts and an empty ScoreEntry per 三级指标 of the rubric. Raises
+    ValidationError when the year exists or the bands are invalid. Returns YearOpened.
+    """
+    if EvaluationYear.objects.filter(year=year).exists():
+        raise ValidationError({"year": _("%(year)s年度已开启，不能重复开启。") % {"year": year}})
+    evaluation_year = year_create(year=year, rubric=rubric, deadline=deadline, bands=bands)
+
+    departments = list(Department.objects.filter(is_active=True).select_related("bureau").order_by("code"))
+    latest = _latest_reports(year)
+    reports = []
+    for department in departments:
+        previous = latest.get(department.pk, {})
+        carried = {name: previous[name] for name in CARRIED_FACTS if previous.get(name) not in (None, "")}
+        fields = {"issuer": department.bureau.issuer, **carried}
+        reports.append(Report(evaluation_year=evaluation_year, department=department, **fields))
+    Report.objects.bulk_create(reports, batch_size=BATCH)
+    new_ids = dict(Report.objects.filter(evaluation_year=evaluation_year).values_list("department_id", "pk"))
+    previous_ids = {new_ids[dept_id]: row["pk"] for dept_id, row in latest.items()}
+
+    three_public = _previous_three_public(list(previous_ids.values()))
+    _bulk_create(BaseData, (
+        BaseData(report_id=report_id, three_public_prev_final=three_public.get(previous_ids.get(report_id)))
+        for report_id in new_ids.values()
+    ))
+    new_for_previous = {old: new for new, old in previous_ids.items()}
+    goals = [
+        goal for chunk in _chunks(new_for_previous)
+        for goal in QualitativeGoal.objects.filter(report_id__in=chunk)
+        .order_by("report_id", "order", "pk").values_list("report_id", "order", "target")
+    ]
+    _bulk_create(QualitativeGoal, (
+        QualitativeGoal(report_id=new_for_previous[old_id], order=order, target=target)
+        for old_id, order, target in goals
+    ))
+    leaves = list(rubric.indicators.filter(level=Level.THIRD).values_list("pk", flat=True))
+    _bulk_create(ScoreEntry, (
+        ScoreEntry(report_id=report_id, indicator_id=indicator_id)
+        for report_id in new_ids.values() for indicator_id in leaves
+    ))
+    return YearOpened(evaluation_year=evaluation_year, created=len(new_ids), prefilled=len(previous_ids))

@@ -1,0 +1,271 @@
+import datetime
+import io
+import json
+import re
+import zipfile
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from openpyxl import Workbook, load_workbook
+
+from departments.enums import Role
+from departments.models import Department
+from reports.models import Report
+from scoring.models import EvaluationYear
+from tests.factories import DepartmentFactory, MembershipFactory, UserFactory
+from tests.reports.test_exporters import admin_user, approve, open_year, score
+
+pytestmark = pytest.mark.django_db
+
+ADMIN_URLS = [
+    ("manage_index", {}), ("manage_year_open", {}), ("manage_year_dashboard", {"year": 2021}),
+    ("manage_year_chart_csv", {"year": 2021, "chart": "grades"}), ("manage_year_summary", {"year": 2021}),
+    ("manage_year_pdfs", {"year": 2021}), ("manage_department_import", {}),
+]
+
+
+def login(client, user):
+    # The first configured backend (django-axes) restores no user from a session.
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+
+
+@pytest.fixture
+def admin_client(client):
+    login(client, admin_user())
+    return client
+
+
+def band_data(bands, *, extra=2):
+    data = {"bands-TOTAL_FORMS": str(len(bands) + extra), "bands-INITIAL_FORMS": "0"}
+    for index, (label, minimum) in enumerate(bands):
+        data[f"bands-{index}-label"], data[f"bands-{index}-min_score"] = label, minimum
+    return data
+
+
+def sheet(*rows):
+    workbook = Workbook()
+    workbook.active.append(("预算编码", "部门名称", "上级预算编码", "归口业务科室"))
+    for row in rows:
+        workbook.active.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    buffer.seek(0)
+    buffer.name = "departments.xlsx"
+    return buffer
+
+
+@pytest.mark.parametrize(("name", "kwargs"), ADMIN_URLS)
+def test_admin_pages_are_forbidden_to_other_roles(client, name, kwargs):
+    open_year("A1")
+    clerk = UserFactory()
+    MembershipFactory(user=clerk, role=Role.CLERK, department=Department.objects.get(code="A1"))
+    login(client, clerk)
+
+    response = client.get(reverse(name, kwargs=kwargs))
+
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize(("name", "kwargs"), ADMIN_URLS)
+def test_admin_pages_send_anonymous_users_to_the_login_page(client, name, kwargs):
+    url = reverse(name, kwargs=kwargs)
+
+    response = client.get(url)
+
+    assert (response.status_code, response["Location"]) == (302, f"/accounts/login/?next={url}")
+
+
+def test_the_navbar_links_the_dashboard_for_admins_only(client):
+    clerk = UserFactory()
+    login(client, clerk)
+    clerk_page = client.get(reverse("home")).content.decode()
+    login(client, admin_user())
+
+    admin_page = client.get(reverse("home")).content.decode()
+
+    assert 'id="nav-manage"' not in clerk_page
+    assert '<a class="nav-link text-white" id="nav-manage" href="/manage/">年度管理</a>' in admin_page
+
+
+def test_index_lists_the_years_with_their_report_counts(admin_client):
+    open_year("A1", "A2")
+
+    response = admin_client.get(reverse("manage_index"))
+
+    rows = re.findall(r'<a href="/manage/years/(\d+)/">(.*?)</a>.*?<td class="text-end">(\d+)</td>',
+                      response.content.decode(), re.S)
+    assert rows == [("2021", "2021年度", "2")]
+
+
+def test_the_open_year_form_offers_the_default_bands_and_the_next_year(admin_client):
+    open_year("A1", year=2021)
+
+    response = admin_client.get(reverse("manage_year_open"))
+
+    bands = response.context["bands"]
+    assert response.context["form"].initial == {"year": 2022}
+    assert [(f.initial.get("label"), f.initial.get("min_score")) for f in bands] == [
+        ("优秀", Decimal("90")), ("良好", Decimal("80")), ("中", Decimal("60")), ("差", Decimal("0")), (None, None),
+        (None, None),
+    ]
+
+
+def test_opening_a_year_creates_draft_reports_and_shows_its_dashboard(admin_client):
+    DepartmentFactory(code="106019")
+    DepartmentFactory(code="106020")
+    admin_client.get(reverse("manage_year_open"))
+    rubric = EvaluationYear._meta.get_field("rubric").related_model.objects.get()
+    data = {"year": "2022", "rubric": str(rubric.pk), "deadline": "2023-05-31",
+            **band_data([("优秀", "85"), ("合格", "60"), ("不合格", "0")])}
+
+    response = admin_client.post(reverse("manage_year_open"), data, follow=True)
+
+    year = EvaluationYear.objects.get(year=2022)
+    assert response.redirect_chain == [("/manage/years/2022/", 302)]
+    assert [str(m) for m in response.context["messages"]] == [
+        "已开启2022年度，为2个部门（单位）创建了草稿报告，其中0个沿用了上一年度的数据。"
+    ]
+    assert (year.deadline, list(year.grade_bands.values_list("label", "min_score"))) == (
+        datetime.date(2023, 5, 31), [("优秀", Decimal("85")), ("合格", Decimal("60")), ("不合格", Decimal("0"))],
+    )
+    assert Report.objects.filter(evaluation_year=year).count() == 2
+
+
+def test_bad_input_on_the_open_year_form_shows_chinese_errors_and_keeps_what_was_typed(admin_client):
+    open_year("A1", year=2021)
+    rubric = EvaluationYear.objects.get(year=2021).rubric
+    data = {"year": "2021", "rubric": str(rubric.pk), "deadline": "", **band_data([("优秀", "90"), ("良好", "")])}
+
+    response = admin_client.post(reverse("manage_year_open"), data)
+
+    form, bands = response.context["form"], response.context["bands"]
+    assert response.status_code == 200
+    assert form.errors == {"year": ["2021年度已开启，不能重复开启。"], "deadline": ["这个字段是必填项。"]}
+    assert bands.errors[1] == {"min_score": ["请填写该等次的最低分。"]}
+    assert 'value="良好"' in response.content.decode()
+    assert EvaluationYear.objects.count() == 1
+
+
+def test_bands_that_do_not_start_at_zero_are_refused(admin_client):
+    DepartmentFactory()
+    admin_client.get(reverse("manage_year_open"))
+    rubric = EvaluationYear._meta.get_field("rubric").related_model.objects.get()
+    data = {"year": "2022", "rubric": str(rubric.pk), "deadline": "2023-05-31", **band_data([("优秀", "90")])}
+
+    response = admin_client.post(reverse("manage_year_open"), data)
+
+    assert response.context["bands"].non_form_errors() == ["最低的评价等次应从0分起，否则部分总分没有等次。"]
+    assert EvaluationYear.objects.count() == 0
+
+
+def test_the_dashboard_shows_counts_pending_departments_and_chart_data_without_inline_script(admin_client):
+    year = open_year("A1", "A2", "A3", deadline=datetime.date(2099, 1, 1))
+    a1, a2, _a3 = Report.objects.filter(evaluation_year=year).order_by("department__code")
+    score(a1)
+    approve(a1)
+    score(a2, self_scores={"资金结余": Decimal("0")})
+
+    response = admin_client.get(reverse("manage_year_dashboard", kwargs={"year": 2021}))
+
+    html = response.content.decode()
+    grades = json.loads(re.search(r'<script id="chart-grades-data" type="application/json">(.*?)</script>', html).group(1))
+    assert grades["values"] == [2, 0, 0, 0, 1]
+    assert re.findall(r'data-count="([^"]+)">(\d+)<', html) == [
+        ("total", "3"), ("草稿", "2"), ("部门审核", "0"), ("财政审核", "0"), ("已审定", "1"),
+    ]
+    assert [code for code, _rest in re.findall(r"<tr>\s*<td>(A\d)</td>(.*?)</tr>", html, re.S)] == ["A2", "A3"]
+    scripts = re.findall(r"<script([^>]*)>", html)
+    assert all("src=" in attrs or 'type="application/json"' in attrs for attrs in scripts)
+    assert '<script src="/static/vendor/echarts-6.1.0/echarts.min.js"></script>' in html
+
+
+@pytest.mark.parametrize("departments", [1, 3])
+def test_the_dashboard_runs_a_constant_number_of_queries(admin_client, departments, django_assert_num_queries):
+    open_year(*[f"Q{n}" for n in range(departments)])
+    url = reverse("manage_year_dashboard", kwargs={"year": 2021})
+
+    with django_assert_num_queries(12):
+        admin_client.get(url)
+
+
+def test_a_chart_downloads_as_csv(admin_client):
+    year = open_year("A1")
+    score(Report.objects.get(evaluation_year=year))
+
+    response = admin_client.get(reverse("manage_year_chart_csv", kwargs={"year": 2021, "chart": "grades"}))
+
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response.content.decode("utf-8") == "\ufeff评价等次,单位数\r\n优秀,1\r\n良好,0\r\n中,0\r\n差,0\r\n未评分,0\r\n"
+
+
+def test_an_unknown_chart_or_year_is_not_found(admin_client):
+    open_year("A1")
+
+    responses = [
+        admin_client.get(reverse("manage_year_chart_csv", kwargs={"year": 2021, "chart": "other"})),
+        admin_client.get(reverse("manage_year_dashboard", kwargs={"year": 1999})),
+    ]
+
+    assert [r.status_code for r in responses] == [404, 404]
+
+
+def test_the_summary_downloads_as_the_year_workbook(admin_client):
+    open_year("A1", "A2")
+
+    response = admin_client.get(reverse("manage_year_summary", kwargs={"year": 2021}))
+
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    assert response["Content-Disposition"] == (
+        "attachment; filename*=utf-8''2021%E5%B9%B4%E5%BA%A6%E9%83%A8%E9%97%A8%E6%95%B4%E4%BD%93%E6%94%AF%E5%87%BA"
+        "%E7%BB%A9%E6%95%88%E8%87%AA%E8%AF%84%E6%B1%87%E6%80%BB.xlsx"
+    )
+    assert [row[0] for row in workbook["汇总"].iter_rows(min_row=3, values_only=True)] == ["A1", "A2"]
+
+
+def test_the_approved_pdfs_download_as_a_zip(admin_client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    open_year("A1")
+
+    response = admin_client.get(reverse("manage_year_pdfs", kwargs={"year": 2021}))
+
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    assert response["Content-Type"] == "application/zip"
+    assert archive.namelist() == ["README.txt"]
+
+
+def test_department_import_check_lists_problems_by_row_and_writes_nothing(admin_client):
+    response = admin_client.post(reverse("manage_department_import"), {
+        "action": "import", "file": sheet(("106019", "融媒体中心", "", "行政政法科"), ("106019", "", "", "")),
+    })
+
+    html = response.content.decode()
+    assert re.findall(r"<li>(.*?)</li>", re.search(r'id="import-problems">(.*?)</ul>', html, re.S).group(1)) == [
+        "第3行：预算编码“106019”与第2行重复。", "第3行：部门名称不能为空。",
+    ]
+    assert Department.objects.count() == 0
+
+
+def test_department_import_dry_run_then_import(admin_client):
+    upload = [("106019", "融媒体中心", "", "行政政法科"), ("106020", "档案馆", "106019", "行政政法科")]
+
+    checked = admin_client.post(reverse("manage_department_import"), {"action": "check", "file": sheet(*upload)})
+    nothing_yet = Department.objects.count()
+    imported = admin_client.post(reverse("manage_department_import"), {"action": "import", "file": sheet(*upload)},
+                                 follow=True)
+
+    assert re.sub(r"\s+", " ", re.search(r'id="import-plan">(.*?)</div>', checked.content.decode(), re.S).group(1)).strip() == (
+        "检查通过：共2行，将新增2个部门（单位），更新0个。 将新建科室：行政政法科 请再次选择文件并点击“导入”。"
+    )
+    assert nothing_yet == 0
+    assert [str(m) for m in imported.context["messages"]] == ["导入完成：新增2个部门（单位），更新0个，新建1个科室。"]
+    assert list(Department.objects.values_list("code", "parent__code")) == [("106019", None), ("106020", "106019")]
+
+
+def test_an_oversized_import_file_is_refused(admin_client, settings):
+    big = io.BytesIO(b"x" * (5 * 1024 * 1024 + 1))
+    big.name = "big.xlsx"
+
+    response = admin_client.post(reverse("manage_department_import"), {"action": "check", "file": big})
+
+    assert response.context["form"].errors == {"file": ["文件不能超过5MB。"]}
