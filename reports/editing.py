@@ -145,10 +145,13 @@ def _save_scores(report, data):
         by_indicator[indicator.pk] = score
         entry = existing.get(indicator.pk)
         if entry is None:
-            create.append(ScoreEntry(report=report, indicator=indicator, self_score=score, deduction_reason=reason))
+            entry = ScoreEntry(report=report, indicator=indicator, self_score=score, deduction_reason=reason)
+            create.append(entry)
         else:
             entry.self_score, entry.deduction_reason = score, reason
             update.append(entry)
+        if "inputs" in row:  # what people ticked or counted replaces those keys, others stay
+            entry.inputs = {**(entry.inputs or {}), **row["inputs"]}
     groups = {}
     for indicator in indicators.values():
         if indicator.shares_points_with_id:
@@ -157,7 +160,7 @@ def _save_scores(report, data):
         group = [lead, *members]
         validate_group_total([m.label for m in group], [by_indicator.get(m.pk) for m in group], lead.points)
     if update:
-        ScoreEntry.objects.bulk_update(update, ["self_score", "deduction_reason"])
+        ScoreEntry.objects.bulk_update(update, ["self_score", "deduction_reason", "inputs"])
     if create:
         ScoreEntry.objects.bulk_create(create)
 

@@ -154,7 +154,14 @@ def _suggest(node, points, figures, inputs):
     if kind == RuleKind.CHECKLIST:
         items = [(item["label"], Decimal(str(item["points"]))) for item in params.get("items", ())]
         checked = inputs.get("checked")
-        checked = [bool(c) for c in checked] if isinstance(checked, list) else None
+        if isinstance(checked, list) and len(checked) == len(items) and None not in checked:
+            checked = [bool(c) for c in checked]
+        elif isinstance(checked, list) and any(c is not None for c in checked):
+            return rules.missing(_("尚有%(count)s项未逐项核对") % {
+                "count": len(items) - sum(1 for c in checked[:len(items)] if c is not None),
+            })
+        else:
+            checked = None
         return rules.checklist(items=items, checked=checked, full=points)
     if kind == RuleKind.VIOLATIONS:
         if "count" in params:

@@ -2,12 +2,17 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from reports.fields import LongTextField, ScoreField
+from reports.fields import CountField, LongTextField, ScoreField
 from reports.forms.base import EditorForm
 from reports.validators import validate_group_total, validate_score
+from scoring.enums import RuleKind
+
+# A checklist item is answered 符合 or 不符合, or not yet (blank): only a fully answered list scores.
+CHECK_CHOICES = (("", "—"), ("1", _("符合")), ("0", _("不符合")))
 
 
 @dataclass
@@ -21,6 +26,8 @@ class ScoreRow:
     group_head: object = None  # the 二级 indicator when this row starts a new 二级 group
     shared_with: object = None  # the lead indicator when the row shares its 分值
     is_group_lead: bool = False  # the row holding a 分值 that others share
+    checks: tuple = ()  # (item label with points, bound field) for checklist rules
+    violations: object = None  # bound count field for violations counted by people
 
     @property
     def max_points(self):
@@ -50,6 +57,26 @@ def reason_name(indicator):
     return f"reason__{indicator.code}"
 
 
+def check_name(indicator, index):
+    return f"check__{indicator.code}__{index}"
+
+
+def violations_name(indicator):
+    return f"violations__{indicator.code}"
+
+
+def checklist_items(indicator):
+    """The ticked items of a checklist rule, [] for any other rule."""
+    if indicator.rule_kind != RuleKind.CHECKLIST:
+        return []
+    return list((indicator.rule_params or {}).get("items", ()))
+
+
+def counts_violations(indicator):
+    """A violations rule whose count people enter (not one read from 基础数据)."""
+    return indicator.rule_kind == RuleKind.VIOLATIONS and "count" not in (indicator.rule_params or {})
+
+
 def point_groups(indicators):
     """{lead indicator id: [rows of the group, lead first]} for rows that share one 分值."""
     groups = {}
@@ -77,12 +104,25 @@ class ScoresForm(EditorForm):
             if entry is not None:
                 initial.setdefault(score_name(indicator), entry.self_score)
                 initial.setdefault(reason_name(indicator), entry.deduction_reason)
+                inputs = entry.inputs or {}
+                checked = inputs.get("checked") if isinstance(inputs.get("checked"), list) else []
+                for index, value in enumerate(checked):
+                    initial.setdefault(check_name(indicator, index), "" if value is None else ("1" if value else "0"))
+                initial.setdefault(violations_name(indicator), inputs.get("violations"))
         super().__init__(*args, initial=initial, **kwargs)
         for indicator in self.indicators:
             score = ScoreField(label=_("自评得分"))
             reason = LongTextField(label=_("扣分原因和其他说明"), rows=1)
             self.fields[score_name(indicator)] = score
             self.fields[reason_name(indicator)] = reason
+            for index, item in enumerate(checklist_items(indicator)):
+                self.fields[check_name(indicator, index)] = forms.ChoiceField(
+                    label=item["label"], choices=CHECK_CHOICES, required=False,
+                )
+            if counts_violations(indicator):
+                self.fields[violations_name(indicator)] = CountField(
+                    label=(indicator.rule_params or {}).get("count_label") or _("不符合要求例数"),
+                )
         self.style_widgets()
         self.groups = point_groups(self.indicators)
         for indicator in self.indicators:
@@ -96,7 +136,7 @@ class ScoresForm(EditorForm):
                 attrs.update({"data-group": str(lead), "data-group-max": f"{indicator.max_points:f}"})
 
     def field_caption(self, name):
-        kind, code = name.split("__", 1)
+        code = name.split("__")[1]
         label = next((i.label for i in self.indicators if i.code == code), code)
         return f"{label} · {self.fields[name].label}"
 
@@ -108,6 +148,11 @@ class ScoresForm(EditorForm):
                 score=self[score_name(indicator)], reason=self[reason_name(indicator)],
                 group_head=indicator.parent if indicator.parent_id != previous_parent else None,
                 shared_with=indicator.shares_points_with, is_group_lead=indicator.pk in self.groups,
+                checks=tuple(
+                    (f"{item['label']}（{_number(item['points'])}分）", self[check_name(indicator, index)])
+                    for index, item in enumerate(checklist_items(indicator))
+                ),
+                violations=self[violations_name(indicator)] if counts_violations(indicator) else None,
             ))
             previous_parent = indicator.parent_id
         return rows
@@ -135,13 +180,27 @@ class ScoresForm(EditorForm):
                 self.add_error(None, error)
         return cleaned
 
+    def _inputs(self, indicator):
+        """What people ticked or counted for the row's rule, as ScoreEntry.inputs holds it (None: no such input)."""
+        items = checklist_items(indicator)
+        if items:
+            answers = [self.cleaned_data.get(check_name(indicator, i)) or "" for i in range(len(items))]
+            return {"checked": [None if a == "" else a == "1" for a in answers]}
+        if counts_violations(indicator):
+            return {"violations": self.cleaned_data.get(violations_name(indicator))}
+        return None
+
     def rows_data(self):
         """The cleaned scores as plain rows for reports.editing."""
-        return [
-            {
+        rows = []
+        for indicator in self.indicators:
+            row = {
                 "indicator_id": indicator.pk,
                 "self_score": self.cleaned_data.get(score_name(indicator)),
                 "deduction_reason": self.cleaned_data.get(reason_name(indicator), ""),
             }
-            for indicator in self.indicators
-        ]
+            inputs = self._inputs(indicator)
+            if inputs is not None:
+                row["inputs"] = inputs
+            rows.append(row)
+        return rows
