@@ -18,6 +18,7 @@ from budgets import validators as bv
 from budgets.models import BaseData, ExpenditureRow, FixedAssetRow, IncomeRow, ThreePublicRow
 from budgets.money import total
 from reports.enums import EDITABLE, Category
+from reports.history import edit_recorded
 from reports.models import Evaluator, Narrative, QualitativeGoal, QuantitativeIndicator, Report, ScoreEntry, Task
 from reports.narrative import TEXT_FIELDS
 from reports.validators import validate_group_total, validate_headcount, validate_score
@@ -150,8 +151,9 @@ def _save_scores(report, data):
         else:
             entry.self_score, entry.deduction_reason = score, reason
             update.append(entry)
-        if "inputs" in row:  # what people ticked or counted replaces those keys, others stay
-            entry.inputs = {**(entry.inputs or {}), **row["inputs"]}
+        if "inputs" in row:  # what people ticked or counted replaces those keys (None removes one), others stay
+            merged = {**(entry.inputs or {}), **row["inputs"]}
+            entry.inputs = {key: value for key, value in merged.items() if value is not None}
     groups = {}
     for indicator in indicators.values():
         if indicator.shares_points_with_id:
@@ -216,7 +218,8 @@ def report_save_section(*, report, section, data, revision, by, changes=()):
         raise PermissionDenied(_("您没有修改这份报告的权限。"))
     with transaction.atomic():
         new_revision = _claim_revision(report, revision)
-        WRITERS[section](report, data)
+        with edit_recorded(report=report, by=by, section=section, revision=new_revision):
+            WRITERS[section](report, data)
         detail = _describe(section, changes, revision, new_revision)
         audit_record(event=Event.REPORT_EDIT, user=by, obj=report, detail=detail)
     report.revision = new_revision

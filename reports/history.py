@@ -3,6 +3,9 @@
 Documents are plain JSON structures (reports.interchange); a change is {"path", "old", "new"} where the
 path names the value the way the document does ("income[0].total", "narrative.problems").
 """
+from contextlib import contextmanager
+
+from reports.interchange import report_export
 from reports.models import ReportEdit
 
 
@@ -36,9 +39,25 @@ def document_diff(old, new, *, ignore=("derived", "status")):
     return changes
 
 
-def record_edit(*, report, by, section, before, after):
-    """Write one ReportEdit with the differences between `before` and `after`; nothing when nothing changed."""
+def record_edit(*, report, by, section, before, after, revision=None):
+    """Write one ReportEdit with the differences between `before` and `after`; nothing when nothing changed.
+
+    `revision` is the report's revision after the save (report.revision by default).
+    """
     changes = document_diff(before, after)
     if not changes:
         return None
-    return ReportEdit.objects.create(report=report, by=by, section=section, revision=report.revision, changes=changes)
+    revision = report.revision if revision is None else revision
+    return ReportEdit.objects.create(report=report, by=by, section=section, revision=revision, changes=changes)
+
+
+@contextmanager
+def edit_recorded(*, report, by, section, revision):
+    """Record what the enclosed writes change in `report` as one ReportEdit at `revision`.
+
+    Exports the report before and after the block (inside the caller's transaction); nothing is
+    recorded when the block raises or changes nothing.
+    """
+    before = report_export(report)
+    yield
+    record_edit(report=report, by=by, section=section, before=before, after=report_export(report), revision=revision)

@@ -274,3 +274,38 @@ class ReportEdit(models.Model):
 
     def __str__(self):
         return f"{self.report} · {self.section} · r{self.revision}"
+
+
+class NoticeKind(models.TextChoices):
+    TO_REVIEW = "to_review", _("待审核")
+    RETURNED = "returned", _("已退回")
+    APPROVED = "approved", _("已审定")
+    REOPENED = "reopened", _("已重新打开")
+
+
+class Notice(models.Model):
+    """An in-app notice: a report reached its recipient or came back to them (written by reports.notices)."""
+
+    Kind = NoticeKind
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="notices", verbose_name=_("接收人")
+    )
+    report = models.ForeignKey(Report, models.CASCADE, related_name="notices", verbose_name=_("报告"))
+    change = models.ForeignKey(StatusChange, models.CASCADE, related_name="notices", verbose_name=_("状态变更"))
+    kind = models.CharField(_("类型"), max_length=20, choices=NoticeKind.choices)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+    read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("通知")
+        verbose_name_plural = _("通知")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notice_recipient_unread")]
+        constraints = [
+            models.UniqueConstraint(fields=["change", "recipient"], name="notice_one_per_change_and_recipient"),
+            models.CheckConstraint(condition=Q(kind__in=NoticeKind.values), name="notice_kind_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.recipient} · {self.report} · {self.get_kind_display()}"

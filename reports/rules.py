@@ -51,6 +51,12 @@ in_dept_review = status_is(Status.DEPT_REVIEW)
 in_finance_review = status_is(Status.FINANCE_REVIEW)
 is_approved = status_is(Status.APPROVED)
 
+@rules.predicate
+def holds_reviewer_role(user):
+    """A 财政审核人 of any office."""
+    return user.is_authenticated and any(role == Role.REVIEWER for role, _department, _office in roles_of(user))
+
+
 can_view = is_member | is_reviewer | is_admin
 
 rules.add_perm("reports.view_report", can_view)
@@ -61,3 +67,5 @@ rules.add_perm("reports.finance_decide_report", is_reviewer & in_finance_review)
 rules.add_perm("reports.reopen_report", is_admin & is_approved)
 # The bureau admin (管理员): opening years, the progress dashboard, exports, department import.
 rules.add_perm("reports.administer", is_admin)
+# The reviewer's queue of the offices' reports.
+rules.add_perm("reports.review_queue", holds_reviewer_role | is_admin)

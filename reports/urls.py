@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports.views import admin_views, editor, home, output
+from reports.views import admin_views, editor, home, output, review
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -11,6 +11,13 @@ urlpatterns = [
     path("reports/<int:pk>/check/", editor.check, name="report_check"),
     path("reports/<int:pk>/submit/", editor.submit, name="report_submit"),
     path("reports/<int:pk>/copy-forward/", editor.copy_forward, name="report_copy_forward"),
+    path("reports/<int:pk>/dept-review/", review.dept_review, name="report_dept_review"),
+    path("reports/<int:pk>/review/", review.review, name="report_review"),
+    path("reports/<int:pk>/reopen/", review.reopen, name="report_reopen"),
+    path("reports/<int:pk>/history/", review.history, name="report_history"),
+    path("review/", review.queue, name="review_queue"),
+    path("notices/", review.notices, name="notices"),
+    path("verify/<slug:token>/", review.verify, name="report_verify"),
     path("manage/", admin_views.manage_index, name="manage_index"),
     path("manage/years/open/", admin_views.manage_year_open, name="manage_year_open"),
     path("manage/years/<int:year>/", admin_views.manage_year_dashboard, name="manage_year_dashboard"),

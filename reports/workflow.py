@@ -17,6 +17,7 @@ from reports.approval import report_freeze, report_unfreeze
 from reports.enums import Status as S
 from reports.interchange import report_export
 from reports.models import Report, StatusChange
+from reports.notices import notices_on_commit
 from reports.pdf import report_archive_pdf
 
 # (from, to) -> the permission the acting user needs on the report.
@@ -93,10 +94,11 @@ def move(report, to, *, by, comment=""):
         # The snapshot is exported from the saved row, so it holds the final status and sign-off.
         report_freeze(locked)
         locked.save(update_fields=["approved_snapshot", "approved_digest", "verification_token"])
-    StatusChange.objects.create(
+    change = StatusChange.objects.create(
         report=locked, from_status=key[0], to_status=to, by=by, comment=comment,
         snapshot=locked.approved_snapshot if to == S.APPROVED else report_export(locked),
     )
+    notices_on_commit(change)
     if to == S.APPROVED:
         # The PDF is produced once, after the approval (and its digest) is committed.
         transaction.on_commit(partial(report_archive_pdf, report=locked))

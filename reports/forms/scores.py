@@ -185,6 +185,8 @@ class ScoresForm(EditorForm):
         items = checklist_items(indicator)
         if items:
             answers = [self.cleaned_data.get(check_name(indicator, i)) or "" for i in range(len(items))]
+            if not any(answers):
+                return {"checked": None}  # nothing answered: the row keeps no answers at all
             return {"checked": [None if a == "" else a == "1" for a in answers]}
         if counts_violations(indicator):
             return {"violations": self.cleaned_data.get(violations_name(indicator))}

@@ -94,3 +94,11 @@ def test_a_bad_violation_count_is_refused_at_the_field(report_and_client):
     assert form.errors["violations__fund_compliance"] == ["请输入整数，如 23。"]
     assert form["violations__fund_compliance"].value() == "两例"
     assert entry(report, "fund_compliance").inputs == {}
+
+
+def test_saving_the_page_without_answers_stores_no_inputs(report_and_client):
+    report, client = report_and_client
+
+    client.post(reverse("report_section", args=[report.pk, "scores"]), page_data(report, "scores"))
+
+    assert list(ScoreEntry.objects.filter(report=report).exclude(inputs={}).values_list("inputs", flat=True)) == []

@@ -1,0 +1,118 @@
+"""In-app notices: who hears of a workflow move, and reading them.
+
+reports.workflow.move calls notices_on_commit(change) after each StatusChange; the notices are
+written once the move has committed, so a rolled-back move notifies nobody. A report that reaches
+someone (submitted to the head, forwarded to the office's reviewers) or comes back to them
+(returned, approved, reopened) gives each of them one notice; the person who moved it gets none.
+"""
+from functools import partial
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from departments.enums import Role
+from departments.models import Membership
+from reports.enums import Status as S
+from reports.models import Notice, NoticeKind, StatusChange
+
+
+def _members(report, roles):
+    return set(
+        Membership.objects.filter(department_id=report.department_id, role__in=roles).values_list("user_id", flat=True)
+    )
+
+
+def _reviewers(report):
+    """The 财政审核人 of the office covering the report's department, less the department's own members."""
+    if report.department.office_id is None:
+        return set()
+    reviewers = Membership.objects.filter(office_id=report.department.office_id, role=Role.REVIEWER)
+    return set(reviewers.values_list("user_id", flat=True)) - _members(report, (Role.CLERK, Role.HEAD))
+
+
+def notice_recipients(change):
+    """{user id: NoticeKind} for one StatusChange (its author excluded)."""
+    report, frm, to = change.report, change.from_status, change.to_status
+    department = (Role.CLERK, Role.HEAD)
+    if to == S.DEPT_REVIEW:
+        users, kind = _members(report, (Role.HEAD,)), NoticeKind.TO_REVIEW
+    elif to == S.FINANCE_REVIEW:
+        users, kind = _reviewers(report), NoticeKind.TO_REVIEW
+    elif to == S.APPROVED:
+        users, kind = _members(report, department), NoticeKind.APPROVED
+    elif frm == S.DEPT_REVIEW:
+        users, kind = _members(report, (Role.CLERK,)), NoticeKind.RETURNED
+    elif frm == S.FINANCE_REVIEW:
+        users, kind = _members(report, department), NoticeKind.RETURNED
+    else:  # 重新打开 of an approved report
+        users, kind = _members(report, department) | _reviewers(report), NoticeKind.REOPENED
+    return {user_id: kind for user_id in users if user_id != change.by_id}
+
+
+def notices_create(*, change_id):
+    """Write the notices of one StatusChange; running it again writes nothing new. Returns the count."""
+    change = StatusChange.objects.select_related("report__department").get(pk=change_id)
+    notices = [
+        Notice(recipient_id=user_id, report=change.report, change=change, kind=kind)
+        for user_id, kind in sorted(notice_recipients(change).items())
+    ]
+    Notice.objects.bulk_create(notices, ignore_conflicts=True)
+    return len(notices)
+
+
+def notices_on_commit(change):
+    """Have the notices of `change` written once the current transaction commits (a failure is logged,
+    never turned into an error of the committed move)."""
+    transaction.on_commit(partial(notices_create, change_id=change.pk), robust=True)
+
+
+# --- Reading -----------------------------------------------------------------------------------
+def notices_for(user):
+    """The user's notices, newest first, with what their text and link need."""
+    return Notice.objects.filter(recipient=user).select_related(
+        "report__department__office", "report__evaluation_year", "change__by",
+    )
+
+
+def notice_unread_count(user):
+    if not user.is_authenticated:
+        return 0
+    return Notice.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def notices_mark_read(*, user):
+    """Mark all of the user's unread notices read. Returns how many were."""
+    return Notice.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
+
+
+def notice_text(notice):
+    """The notice as a sentence: who did what to which report (and why, for a return or reopening)."""
+    change = notice.change
+    values = {
+        "report": f"{notice.report.evaluation_year.year}年度{notice.report.department.name}",
+        "by": change.by.display_name, "comment": change.comment,
+    }
+    if notice.kind == NoticeKind.TO_REVIEW and change.to_status == S.DEPT_REVIEW:
+        return _("%(by)s提交了%(report)s的自评报告，请您审核。") % values
+    if notice.kind == NoticeKind.TO_REVIEW:
+        return _("%(report)s的自评报告已由%(by)s审核通过并报送财政，请您复核。") % values
+    if notice.kind == NoticeKind.RETURNED:
+        return _("%(report)s的自评报告被%(by)s退回，退回理由：%(comment)s") % values
+    if notice.kind == NoticeKind.APPROVED:
+        return _("%(report)s的自评报告已由%(by)s审定。") % values
+    return _("%(report)s的自评报告已由%(by)s重新打开，理由：%(comment)s") % values
+
+
+def notice_url(notice, user):
+    """Where the recipient acts on the report now: the review page, the head's page, the record of
+    a return (the comment and what changed), the editor, or the finished form."""
+    report = notice.report
+    if user.has_perm("reports.finance_decide_report", report):
+        return reverse("report_review", args=[report.pk])
+    if user.has_perm("reports.dept_decide_report", report):
+        return reverse("report_dept_review", args=[report.pk])
+    if notice.kind in (NoticeKind.RETURNED, NoticeKind.REOPENED) and user.has_perm("reports.view_report", report):
+        return reverse("report_history", args=[report.pk])
+    return reverse("report_detail", args=[report.pk])

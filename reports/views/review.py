@@ -1,0 +1,308 @@
+"""Review and sign-off: the head's page, the reviewer's queue and review page, reopening, the history
+of a report, the user's notices and the public verification page.
+
+Reports are fetched through reports_visible_to, so another department's (or another office's)
+report is a 404; an action the user may not take on a report they can see is a 403. Every change
+goes through reports.review / reports.workflow.
+"""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Exists, OuterRef, Subquery, Sum
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from departments.models import Department
+from reports.approval import digest_matches
+from reports.changes import described, score_labels_of
+from reports.checks_submit import report_check
+from reports.editing import SECTION_TITLES, StaleRevision
+from reports.enums import IN_REVIEW
+from reports.enums import Status as S
+from reports.forms.review import APPROVE, RETURN, DecisionForm, QueueFilterForm, ReopenForm, ReviewForm, VerifyForm
+from reports.models import Report, ReportEdit, ScoreEntry, StatusChange
+from reports.notices import notice_text, notice_url, notices_for, notices_mark_read
+from reports.rendering import report_output_context
+from reports.review import report_decide, report_reopen, report_review_save, report_save_opinion
+from reports.review import submission_changes as changes_between_submissions
+from reports.selectors import reports_visible_to
+from reports.workflow import MOVE_LABELS
+
+NOTICE_PAGE = 50
+# ReportEdit.section -> its caption on the history page.
+EDIT_SECTIONS = {
+    **SECTION_TITLES, "review-scores": "复核得分", "dept-opinion": "部门（单位）意见",
+    "finance-opinion": "财政部门归口业务科室意见",
+}
+# The queue's flag filter -> the annotation of _queue_reports it tests.
+FLAG_ANNOTATIONS = {"flagged": "has_flags", "reviewed": "reviewed", "returned": "returned"}
+
+
+def _report(request, pk):
+    """The report if the user may see it (404 otherwise), with what the pages print loaded."""
+    reports = reports_visible_to(request.user).select_related("department__bureau", "evaluation_year__rubric")
+    report = get_object_or_404(reports, pk=pk)
+    if not request.user.has_perm("reports.view_report", report):
+        raise Http404
+    return report
+
+
+def _require(user, perm, report):
+    if not user.has_perm(perm, report):
+        raise PermissionDenied(_("您当前不能执行此操作。"))
+
+
+def _posted_revision(request):
+    try:
+        return int(request.POST.get("revision", ""))
+    except ValueError:
+        return 0
+
+
+def _page_context(report):
+    context = report_output_context(report)
+    check = report_check(report)
+    changes = changes_between_submissions(report)
+    context.update({
+        "problems": check.problems,
+        "blocking": check.blocking,
+        "changes": None if changes is None else described(changes, score_labels=score_labels_of(report)),
+        "last_return": StatusChange.objects.filter(report=report, to_status=S.DRAFT).select_related("by").last(),
+    })
+    return context
+
+
+def _decide_errors(form, error):
+    """Put a service's ValidationError on the form (at the field where it names one)."""
+    if hasattr(error, "error_dict"):
+        for field, messages_ in error.message_dict.items():
+            for message in messages_:
+                form.add_error(field if field in form.fields else None, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+def _decided(request, report, moved):
+    messages.success(request, _("已%(action)s：报告现为“%(status)s”。") % {
+        "action": MOVE_LABELS[(report.status, moved.status)], "status": moved.get_status_display()})
+    return redirect("home")
+
+
+def _stale(request, stale):
+    messages.error(request, _(
+        "未保存：您打开页面后，这份报告已被他人修改（当前修订号 %(current)s）。您填写的内容仍在下方表单中，核对后可再次提交。")
+        % {"current": stale.current_revision})
+
+
+# --- The head's page ------------------------------------------------------------------------------
+@login_required
+@require_http_methods(["GET", "POST"])
+def dept_review(request, pk):
+    """部门审核: read the whole report, write 部门（单位）意见, approve it for the finance bureau or return it."""
+    report = _report(request, pk)
+    _require(request.user, "reports.dept_decide_report", report)
+    status = 200
+    if request.method == "POST":
+        form = DecisionForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                if data["action"] in (APPROVE, RETURN):
+                    to = S.FINANCE_REVIEW if data["action"] == APPROVE else S.DRAFT
+                    moved = report_decide(report=report, to=to, revision=data["revision"], by=request.user,
+                                          opinion=data["opinion"], comment=data["comment"])
+                    return _decided(request, report, moved)
+                report_save_opinion(report=report, opinion=data["opinion"], revision=data["revision"], by=request.user)
+                messages.success(request, _("部门（单位）意见已保存。"))
+                return redirect("report_dept_review", pk=report.pk)
+            except StaleRevision as stale:
+                _stale(request, stale)
+                status = 409
+            except ValidationError as error:
+                _decide_errors(form, error)
+        if status == 200:
+            messages.error(request, _("请按提示修改后再提交，所填内容均已保留。"))
+            status = 400
+    else:
+        form = DecisionForm(initial={"revision": report.revision, "opinion": report.dept_opinion})
+    context = _page_context(report)
+    context.update({"form": form, "revision": report.revision})
+    return render(request, "reports/review/dept_review.html", context, status=status)
+
+
+# --- The reviewer's page --------------------------------------------------------------------------
+def _review_form(report, data=None):
+    indicators = list(
+        report.evaluation_year.rubric.indicators.filter(level=3).select_related("parent").order_by("order")
+    )
+    entries = {e.indicator_id: e for e in ScoreEntry.objects.filter(report=report)}
+    initial = {"revision": report.revision, "opinion": report.finance_opinion}
+    return ReviewForm(data, indicators=indicators, entries=entries, step=report.evaluation_year.score_step,
+                      initial=initial)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review(request, pk):
+    """财政审核: the report, its consistency problems and score flags; 复核得分 with 复核说明 per row,
+    财政部门归口业务科室意见; save, return or approve (审定)."""
+    report = _report(request, pk)
+    _require(request.user, "reports.finance_decide_report", report)
+    status = 200
+    if request.method == "POST":
+        form = _review_form(report, request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                if data["action"] in (APPROVE, RETURN):
+                    to = S.APPROVED if data["action"] == APPROVE else S.DRAFT
+                    moved = report_decide(report=report, to=to, revision=data["revision"], by=request.user,
+                                          opinion=data["opinion"], rows=form.rows_data(), comment=data["comment"])
+                    return _decided(request, report, moved)
+                report_review_save(report=report, rows=form.rows_data(), opinion=data["opinion"],
+                                   revision=data["revision"], by=request.user)
+                messages.success(request, _("复核得分和意见已保存。"))
+                return redirect("report_review", pk=report.pk)
+            except StaleRevision as stale:
+                _stale(request, stale)
+                status = 409
+            except ValidationError as error:
+                _decide_errors(form, error)
+        if status == 200:
+            messages.error(request, _("请按提示修改后再提交，所填内容均已保留。"))
+            status = 400
+    else:
+        form = _review_form(report)
+    context = _page_context(report)
+    context.update({
+        "form": form, "revision": report.revision,
+        "flagged": [row for row in form.rows() if row.flagged],
+    })
+    return render(request, "reports/review/review.html", context, status=status)
+
+
+# --- Reopening -------------------------------------------------------------------------------------
+@login_required
+@require_http_methods(["GET", "POST"])
+def reopen(request, pk):
+    """重新打开 (admin): an approved report back to 草稿, with a reason that is logged."""
+    report = _report(request, pk)
+    _require(request.user, "reports.reopen_report", report)
+    if request.method == "POST":
+        form = ReopenForm(request.POST)
+        if form.is_valid():
+            try:
+                report_reopen(report=report, reason=form.cleaned_data["reason"], by=request.user)
+            except ValidationError as error:
+                _decide_errors(form, error)
+            else:
+                messages.success(request, _("报告已重新打开，退回本部门修改。"))
+                return redirect("report_history", pk=report.pk)
+    else:
+        form = ReopenForm()
+    return render(request, "reports/review/reopen.html", {"report": report, "form": form},
+                  status=400 if form.is_bound else 200)
+
+
+# --- History ----------------------------------------------------------------------------------------
+@login_required
+def history(request, pk):
+    """Every move and every save of the report, newest first, each change old → new."""
+    report = _report(request, pk)
+    labels = score_labels_of(report)
+    events = [
+        {"at": c.at, "by": c.by, "move": c, "label": MOVE_LABELS.get((c.from_status, c.to_status), "")}
+        for c in StatusChange.objects.filter(report=report).select_related("by").defer("snapshot")
+    ]
+    events += [
+        {"at": e.at, "by": e.by, "edit": e, "section": _(EDIT_SECTIONS.get(e.section, e.section)),
+         "changes": described(e.changes, score_labels=labels)}
+        for e in ReportEdit.objects.filter(report=report).select_related("by")
+    ]
+    events.sort(key=lambda event: event["at"], reverse=True)
+    # Between the last two submissions: what the head or reviewer now in charge has not seen yet.
+    changes = changes_between_submissions(report) if report.status in IN_REVIEW else None
+    return render(request, "reports/review/history.html", {
+        "report": report, "events": events,
+        "changes": None if changes is None else described(changes, score_labels=labels),
+    })
+
+
+# --- The reviewer's queue ---------------------------------------------------------------------------
+def _queue_reports(user):
+    scores = ScoreEntry.objects.filter(report=OuterRef("pk"))
+    totals = scores.values("report").annotate(total=Sum("self_score")).values("total")
+    return reports_visible_to(user).annotate(
+        self_total=Subquery(totals),
+        has_flags=Exists(scores.filter(flagged=True)),
+        reviewed=Exists(scores.filter(review_score__isnull=False)),
+        returned=Exists(StatusChange.objects.filter(report=OuterRef("pk"), to_status=S.DRAFT)),
+    )
+
+
+@login_required
+def queue(request):
+    """The office's reports by status, filtered by year, status, department and flag, with counts."""
+    if not request.user.has_perm("reports.review_queue"):
+        raise PermissionDenied(_("只有财政审核人可以查看审核列表。"))
+    reports = _queue_reports(request.user)
+    years = sorted({y for y in reports.values_list("evaluation_year__year", flat=True)}, reverse=True)
+    departments = Department.objects.filter(pk__in=reports.values("department")).order_by("code")
+    form = QueueFilterForm(request.GET or None, years=years, departments=departments)
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["year"]:
+            reports = reports.filter(evaluation_year__year=data["year"])
+        if data["department"]:
+            reports = reports.filter(department_id=data["department"])
+        if data["flag"]:
+            reports = reports.filter(**{FLAG_ANNOTATIONS[data["flag"]]: True})
+    counts = {row["status"]: row["n"] for row in reports.order_by().values("status").annotate(n=Count("pk"))}
+    if form.is_valid() and form.cleaned_data["status"]:
+        reports = reports.filter(status=form.cleaned_data["status"])
+    rows = [
+        {"report": report, "can_review": request.user.has_perm("reports.finance_decide_report", report)}
+        for report in reports
+    ]
+    return render(request, "reports/review/queue.html", {
+        "form": form, "rows": rows,
+        "counts": [{"status": s, "label": s.label, "count": counts.get(s.value, 0)} for s in S],
+        "total": sum(counts.values()),
+    })
+
+
+# --- Notices ----------------------------------------------------------------------------------------
+@login_required
+def notices(request):
+    """The user's notices, newest first, each linked to where they act on the report. Showing them
+    marks them read (the unread ones are highlighted this once)."""
+    items = [
+        {"notice": n, "text": notice_text(n), "url": notice_url(n, request.user)}
+        for n in notices_for(request.user)[:NOTICE_PAGE]
+    ]
+    notices_mark_read(user=request.user)
+    return render(request, "reports/review/notices.html", {"items": items})
+
+
+# --- Public verification ----------------------------------------------------------------------------
+def verify(request, token):
+    """Whether a digest (as printed on an approved report's PDF) is the report's: no login, and only
+    the report's year, department and approval date are shown."""
+    report = get_object_or_404(
+        Report.objects.select_related("department", "evaluation_year").exclude(verification_token=""),
+        verification_token=token, status=S.APPROVED,
+    )
+    form = VerifyForm(request.GET or None)
+    result = None
+    if form.is_valid() and form.cleaned_data["digest"].strip():
+        result = digest_matches(report, form.cleaned_data["digest"])
+    response = render(request, "reports/review/verify.html", {
+        "year": report.evaluation_year.year, "department": report.department.name,
+        "approved_at": report.approved_at, "form": form, "result": result,
+    })
+    response["Cache-Control"] = "no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response

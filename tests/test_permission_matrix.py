@@ -1,0 +1,238 @@
+"""Who may do what: every role × every report state × every URL of the project.
+
+Roles: the department's clerk and head, the reviewer of its office, a reviewer of another office, a
+clerk of another department (same office), an admin and an anonymous visitor. Each request runs in a
+savepoint that is rolled back, so every role meets the report in the same state. A POST also says
+whether it changed the report (its revision moved): a refusal must change nothing.
+
+Every URL pattern of the project must be in this matrix or in OTHER_OWNERS with a reason; every
+report-scoped URL (one with <pk>) must be in the matrix.
+"""
+import secrets
+from dataclasses import dataclass, field
+
+import pytest
+from django.db import transaction
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from reports.enums import Status
+from reports.models import Report, ScoreEntry
+from tests.reports.editor_support import MODEL_BACKEND, blank_report, page_data
+from tests.reports.review_support import advance, make_people, submittable_report
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ("clerk", "head", "reviewer", "other_reviewer", "other_clerk", "admin", "anonymous")
+STATES = (Status.DRAFT, Status.DEPT_REVIEW, Status.FINANCE_REVIEW, Status.APPROVED)
+VIEWERS = frozenset({"clerk", "head", "reviewer", "admin"})
+ANONYMOUS = (302, False)  # login_required sends them to the login page
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    name: str
+    method: str
+    expect: object  # (role, state) -> (status code, whether the report changed)
+    data: object = None  # world -> POST data
+    args: object = field(default=None)  # world -> reverse() args; the report's pk by default
+
+
+def seen(code):
+    """Every role that can see the report gets `code`; another department or office gets 404."""
+    def expect(role, state):
+        if role == "anonymous":
+            return ANONYMOUS
+        return (code, False) if role in VIEWERS else (404, False)
+    return expect
+
+
+def edits(code, actor, state_ok):
+    """Viewers get `code` (a refusal redirects with a message); only `actor` in `state_ok` changes it."""
+    def expect(role, state):
+        if role == "anonymous":
+            return ANONYMOUS
+        if role not in VIEWERS:
+            return 404, False
+        return code, (role, state) == (actor, state_ok)
+    return expect
+
+
+def acts(actor, state_ok, code, *, changes=False):
+    """Only `actor` in `state_ok` may (getting `code`); every other viewer is refused with 403."""
+    def expect(role, state):
+        if role == "anonymous":
+            return ANONYMOUS
+        if role not in VIEWERS:
+            return 404, False
+        if (role, state) == (actor, state_ok):
+            return code, changes
+        return 403, False
+    return expect
+
+
+def logged_in(code, *, refused=(), anonymous=ANONYMOUS):
+    """Pages not tied to one report: `code` for every signed-in role but `refused` (403)."""
+    def expect(role, state):
+        if role == "anonymous":
+            return anonymous
+        return (403, False) if role in refused else (code, False)
+    return expect
+
+
+def review_data(world):
+    report = world["report"]
+    data = {"revision": report.revision, "action": "save", "opinion": "复核意见。", "comment": ""}
+    for entry in ScoreEntry.objects.filter(report=report).select_related("indicator"):
+        data[f"review_score__{entry.indicator.code}"] = ""
+        data[f"review_note__{entry.indicator.code}"] = ""
+    return data
+
+
+def revision(world):
+    return {"revision": world["report"].revision}
+
+
+REPORT_ENDPOINTS = (
+    Endpoint("report_detail", "GET", seen(200)),
+    Endpoint("report_pdf", "GET", seen(200)),
+    Endpoint("report_edit", "GET", seen(302)),
+    Endpoint("report_section", "GET", seen(200), args=lambda w: [w["report"].pk, "people"]),
+    Endpoint("report_section", "POST", edits(302, "clerk", Status.DRAFT), args=lambda w: [w["report"].pk, "people"],
+             data=lambda w: page_data(w["report"], "people", **{"signoff-filler_phone": "0730-8245359"})),
+    Endpoint("report_check", "GET", seen(200)),
+    Endpoint("report_submit", "POST", edits(302, "clerk", Status.DRAFT), data=revision),
+    Endpoint("report_copy_forward", "POST", edits(302, "clerk", Status.DRAFT), data=revision),
+    Endpoint("report_dept_review", "GET", acts("head", Status.DEPT_REVIEW, 200)),
+    Endpoint("report_dept_review", "POST", acts("head", Status.DEPT_REVIEW, 302, changes=True),
+             data=lambda w: {**revision(w), "action": "save", "opinion": "同意报送。", "comment": ""}),
+    Endpoint("report_review", "GET", acts("reviewer", Status.FINANCE_REVIEW, 200)),
+    Endpoint("report_review", "POST", acts("reviewer", Status.FINANCE_REVIEW, 302, changes=True), data=review_data),
+    Endpoint("report_reopen", "GET", acts("admin", Status.APPROVED, 200)),
+    Endpoint("report_reopen", "POST", acts("admin", Status.APPROVED, 302, changes=True),
+             data=lambda w: {**revision(w), "reason": "决算数据调整，重新填报。"}),
+    Endpoint("report_history", "GET", seen(200)),
+)
+
+
+def verify_expect(role, state):
+    return (200, False) if state == Status.APPROVED else (404, False)
+
+
+OTHER_ENDPOINTS = (
+    Endpoint("home", "GET", logged_in(200), args=lambda w: []),
+    Endpoint("review_queue", "GET", logged_in(200, refused={"clerk", "head", "other_clerk"}), args=lambda w: []),
+    Endpoint("notices", "GET", logged_in(200), args=lambda w: []),
+    # Public: an approved report's token shows its metadata to anyone; any other token is unknown.
+    Endpoint("report_verify", "GET", verify_expect,
+             args=lambda w: [w["report"].verification_token or secrets.token_urlsafe(32)]),
+)
+
+ADMIN_ONLY = {"clerk", "head", "reviewer", "other_reviewer", "other_clerk"}
+MANAGE_ENDPOINTS = (
+    Endpoint("manage_index", "GET", logged_in(200, refused=ADMIN_ONLY), args=lambda w: []),
+    Endpoint("manage_year_open", "GET", logged_in(200, refused=ADMIN_ONLY), args=lambda w: []),
+    Endpoint("manage_year_dashboard", "GET", logged_in(200, refused=ADMIN_ONLY), args=lambda w: [2021]),
+    Endpoint("manage_year_chart_csv", "GET", logged_in(200, refused=ADMIN_ONLY), args=lambda w: [2021, "grades"]),
+    Endpoint("manage_year_summary", "GET", logged_in(200, refused=ADMIN_ONLY), args=lambda w: [2021]),
+    Endpoint("manage_year_pdfs", "GET", logged_in(200, refused=ADMIN_ONLY), args=lambda w: [2021]),
+    Endpoint("manage_department_import", "GET", logged_in(200, refused=ADMIN_ONLY), args=lambda w: []),
+)
+MATRIX = REPORT_ENDPOINTS + OTHER_ENDPOINTS + MANAGE_ENDPOINTS
+
+# URL patterns owned and tested elsewhere, by name (or by route prefix for a whole site).
+OTHER_OWNERS = {
+    "login": "public: the sign-in page (tests/accounts/test_views.py)",
+    "logout": "POST only, ends the session of whoever posts (tests/accounts/test_views.py)",
+    "password_change": "the signed-in user's own password (tests/accounts/test_views.py)",
+    "otp_verify": "the signed-in user's own second factor (tests/accounts/test_views.py)",
+    "otp_setup": "the signed-in user's own second factor enrolment (tests/accounts/test_views.py)",
+}
+OTHER_PREFIXES = {
+    "admin/": "Django's admin site: staff only, guarded by admin.site and tested in tests/*/test_admin.py",
+}
+
+
+def _world(state):
+    people = make_people()
+    blank_report(people.department, year=2020)  # last year's report, so that copy forward can run
+    report = advance(submittable_report(people.department), people, state)
+    return {"people": people, "report": Report.objects.get(pk=report.pk)}
+
+
+def _request(client, endpoint, world, role):
+    """The status code and whether the report's revision moved, rolled back afterwards."""
+    report = world["report"]
+    args = endpoint.args(world) if endpoint.args else [report.pk]
+    url = reverse(endpoint.name, args=args)
+    with transaction.atomic():
+        client.logout()
+        if role != "anonymous":
+            client.force_login(getattr(world["people"], role), backend=MODEL_BACKEND)
+        if endpoint.method == "POST":
+            response = client.post(url, endpoint.data(world))
+        else:
+            response = client.get(url)
+        if hasattr(response, "streaming_content"):
+            b"".join(response.streaming_content)
+        changed = Report.objects.get(pk=report.pk).revision != report.revision
+        transaction.set_rollback(True)
+    return response.status_code, changed
+
+
+@pytest.mark.parametrize("state", STATES)
+def test_every_role_meets_every_report_url_as_expected(client, state):
+    world = _world(state)
+    endpoints = REPORT_ENDPOINTS + OTHER_ENDPOINTS
+
+    actual = {(e.name, e.method, role): _request(client, e, world, role) for e in endpoints for role in ROLES}
+
+    expected = {(e.name, e.method, role): e.expect(role, state) for e in endpoints for role in ROLES}
+    assert actual == expected
+
+
+def test_every_role_meets_the_admin_pages_as_expected(client):
+    world = _world(Status.APPROVED)
+
+    actual = {(e.name, role): _request(client, e, world, role)[0] for e in MANAGE_ENDPOINTS for role in ROLES}
+
+    assert actual == {(e.name, role): e.expect(role, Status.APPROVED)[0] for e in MANAGE_ENDPOINTS for role in ROLES}
+
+
+def _patterns(resolver=None, prefix=""):
+    """(name, route) of every URL pattern of the project, namespaced names as Django reverses them."""
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            yield from _patterns(pattern, route)
+        elif isinstance(pattern, URLPattern):
+            yield pattern.name, route
+
+
+def test_every_url_of_the_project_is_in_the_matrix_or_owned_elsewhere_with_a_reason():
+    covered = {e.name for e in MATRIX}
+
+    missing = [
+        (name, route) for name, route in _patterns()
+        if name not in covered and name not in OTHER_OWNERS and not route.startswith(tuple(OTHER_PREFIXES))
+    ]
+
+    assert missing == []
+    assert all(reason.strip() for reason in [*OTHER_OWNERS.values(), *OTHER_PREFIXES.values()])
+
+
+def test_every_report_scoped_url_is_in_the_matrix():
+    in_matrix = {e.name for e in REPORT_ENDPOINTS}
+
+    scoped = {
+        name for name, route in _patterns() if "<int:pk>" in route and not route.startswith(tuple(OTHER_PREFIXES))
+    }
+
+    assert scoped - in_matrix == set()
+    assert scoped & set(OTHER_OWNERS) == set()
+
+
+def test_the_matrix_names_only_urls_that_exist():
+    names = {name for name, _route in _patterns()}
+
+    assert {e.name for e in MATRIX} - names == set()
