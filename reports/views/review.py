@@ -97,6 +97,31 @@ def _stale(request, stale):
         % {"current": stale.current_revision})
 
 
+def _post_decision(request, report, form, *, forward_to, save, saved, page, rows=None):
+    """The head's and the reviewer's POST: approve (to `forward_to`) or return through report_decide,
+    or only `save`. Returns (response, status): a redirect when done, else None and the page's status
+    (409 for a stale revision, 400 for errors; the form keeps everything typed)."""
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["action"] in (APPROVE, RETURN):
+                to = forward_to if data["action"] == APPROVE else S.DRAFT
+                extra = {"rows": rows()} if rows is not None else {}
+                moved = report_decide(report=report, to=to, revision=data["revision"], by=request.user,
+                                      opinion=data["opinion"], comment=data["comment"], **extra)
+                return _decided(request, report, moved), 302
+            save(data)
+            messages.success(request, saved)
+            return redirect(page, pk=report.pk), 302
+        except StaleRevision as stale:
+            _stale(request, stale)
+            return None, 409
+        except ValidationError as error:
+            _decide_errors(form, error)
+    messages.error(request, _("请按提示修改后再提交，所填内容均已保留。"))
+    return None, 400
+
+
 # --- The head's page ------------------------------------------------------------------------------
 @login_required
 @require_http_methods(["GET", "POST"])
@@ -107,25 +132,16 @@ def dept_review(request, pk):
     status = 200
     if request.method == "POST":
         form = DecisionForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                if data["action"] in (APPROVE, RETURN):
-                    to = S.FINANCE_REVIEW if data["action"] == APPROVE else S.DRAFT
-                    moved = report_decide(report=report, to=to, revision=data["revision"], by=request.user,
-                                          opinion=data["opinion"], comment=data["comment"])
-                    return _decided(request, report, moved)
-                report_save_opinion(report=report, opinion=data["opinion"], revision=data["revision"], by=request.user)
-                messages.success(request, _("部门（单位）意见已保存。"))
-                return redirect("report_dept_review", pk=report.pk)
-            except StaleRevision as stale:
-                _stale(request, stale)
-                status = 409
-            except ValidationError as error:
-                _decide_errors(form, error)
-        if status == 200:
-            messages.error(request, _("请按提示修改后再提交，所填内容均已保留。"))
-            status = 400
+
+        def save(data):
+            report_save_opinion(report=report, opinion=data["opinion"], revision=data["revision"], by=request.user)
+
+        response, status = _post_decision(
+            request, report, form, forward_to=S.FINANCE_REVIEW, save=save,
+            saved=_("部门（单位）意见已保存。"), page="report_dept_review",
+        )
+        if response is not None:
+            return response
     else:
         form = DecisionForm(initial={"revision": report.revision, "opinion": report.dept_opinion})
     context = _page_context(report)
@@ -154,26 +170,17 @@ def review(request, pk):
     status = 200
     if request.method == "POST":
         form = _review_form(report, request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                if data["action"] in (APPROVE, RETURN):
-                    to = S.APPROVED if data["action"] == APPROVE else S.DRAFT
-                    moved = report_decide(report=report, to=to, revision=data["revision"], by=request.user,
-                                          opinion=data["opinion"], rows=form.rows_data(), comment=data["comment"])
-                    return _decided(request, report, moved)
-                report_review_save(report=report, rows=form.rows_data(), opinion=data["opinion"],
-                                   revision=data["revision"], by=request.user)
-                messages.success(request, _("复核得分和意见已保存。"))
-                return redirect("report_review", pk=report.pk)
-            except StaleRevision as stale:
-                _stale(request, stale)
-                status = 409
-            except ValidationError as error:
-                _decide_errors(form, error)
-        if status == 200:
-            messages.error(request, _("请按提示修改后再提交，所填内容均已保留。"))
-            status = 400
+
+        def save(data):
+            report_review_save(report=report, rows=form.rows_data(), opinion=data["opinion"],
+                               revision=data["revision"], by=request.user)
+
+        response, status = _post_decision(
+            request, report, form, forward_to=S.APPROVED, save=save, saved=_("复核得分和意见已保存。"),
+            page="report_review", rows=form.rows_data,
+        )
+        if response is not None:
+            return response
     else:
         form = _review_form(report)
     context = _page_context(report)
