@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth import forms as auth_forms
+from django.core import validators
 from django.utils.translation import gettext_lazy as _
 
 # One answer whether the account is unknown, inactive or the password wrong.
@@ -8,6 +9,13 @@ LOGIN_FAILED_MESSAGE = _("用户名或密码错误。")
 
 class LoginForm(auth_forms.AuthenticationForm):
     error_messages = {"invalid_login": LOGIN_FAILED_MESSAGE, "inactive": LOGIN_FAILED_MESSAGE}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Django sets max_length after the field is built, so nothing checks it: an over-long name
+        # would reach authenticate() and django-axes' varchar(255) (a 500 on PostgreSQL).
+        field = self.fields["username"]
+        field.validators.append(validators.MaxLengthValidator(field.max_length))
 
 
 class PasswordChangeForm(auth_forms.PasswordChangeForm):

@@ -47,8 +47,8 @@ ADMIN_ACTIONS = {ADDITION: gettext_lazy("新增"), CHANGE: gettext_lazy("修改"
 
 
 @receiver(post_save, sender=LogEntry, dispatch_uid="audit_admin_action")
-def record_admin_action(sender, instance, created, **kwargs):
-    if not created:
+def record_admin_action(sender, instance, created, raw=False, **kwargs):
+    if not created or raw:  # a fixture or a restored backup loads old entries: they are no new actions
         return
     content_type = instance.content_type
     target = ObjectRef(

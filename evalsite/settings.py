@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "reports",
     "budgets",
     "audit",
+    "backups",
 ]
 
 MIDDLEWARE = [

@@ -69,6 +69,8 @@ def parse_decimal(value, *, units=(), places=2, signed=False, max_digits=MONEY_M
         raise ValidationError(messages["places"], code="places", params={"places": places})
     if number < 0 and not signed:
         raise ValidationError(messages["negative"], code="negative")
+    if number.adjusted() >= max_digits - places:  # before quantize, which fails past 28 digits
+        raise ValidationError(messages["too_large"], code="too_large")
     number = number.quantize(Decimal(1).scaleb(-places)) if places else Decimal(int(number))
     if len(number.as_tuple().digits) > max_digits:
         raise ValidationError(messages["too_large"], code="too_large")

@@ -114,6 +114,14 @@ class RowFormSet(forms.BaseFormSet):
         "missing_management_form": _("页面数据不完整，请刷新页面后重新填写。"),
     }
 
+    def clean(self):
+        super().clean()
+        management = self.management_form
+        counts = (management.cleaned_data.get(n) or 0 for n in ("TOTAL_FORMS", "INITIAL_FORMS"))
+        if management.is_valid() and min(counts) < 0:
+            # A negative form count would drop every row on save: refuse it like a broken management form.
+            raise ValidationError(self.error_messages["missing_management_form"], code="missing_management_form")
+
     def rows(self):
         kept = []
         for form in self.forms:

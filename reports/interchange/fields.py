@@ -80,6 +80,8 @@ class Text:
     def parse(self, value):
         if not isinstance(value, str):
             raise Problem(_("应为字符串。"))
+        if "\x00" in value:  # PostgreSQL cannot store it; the forms refuse it too
+            raise Problem(_("不能包含空字符（\\u0000）。"))
         if self.required and not value.strip():
             raise Problem(_("不能为空。"))
         if self.max_length and len(value) > self.max_length:
