@@ -10,6 +10,7 @@ from pathlib import Path
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 
+from accounts.enums import AdminRole
 from accounts.models import User
 from departments.enums import Role
 from departments.models import Bureau, Department, Membership, Office
@@ -32,7 +33,13 @@ DEMO_USERS = (
     ("head", "吴鹏翔", Role.HEAD, SEED_DEPARTMENT[0]),
     ("clerk2", "周丽", Role.CLERK, SECOND_DEPARTMENT[0]),
     ("reviewer", "刘建国", Role.REVIEWER, None),
-    ("admin", "系统管理员", Role.ADMIN, None),
+    ("admin", "绩效科管理员", Role.ADMIN, None),
+)
+# 三员分立: administrators of the system itself, who hold no business role (username, full name, 三员 role).
+DEMO_ADMINS = (
+    ("sysadmin", "系统管理员", AdminRole.SYSTEM),
+    ("secadmin", "安全管理员", AdminRole.SECURITY),
+    ("auditor", "审计管理员", AdminRole.AUDIT),
 )
 
 
@@ -76,21 +83,35 @@ def demo_load():
         report_import(document=document_blank(
             year=YEAR, code=department.code, name=department.name, issuer=bureau.issuer,
         ))
-    return [_demo_user(username, full_name, role, code and departments[code], office)
-            for username, full_name, role, code in DEMO_USERS]
+    users = [_demo_user(username, full_name, role, code and departments[code], office)
+             for username, full_name, role, code in DEMO_USERS]
+    return users + [_demo_admin(username, full_name, admin_role) for username, full_name, admin_role in DEMO_ADMINS]
+
+
+def _new_user(username, full_name, **fields):
+    user = User(username=username, full_name=full_name, **fields)
+    user.set_unusable_password()
+    user.save()
+    validate_password(DEMO_PASSWORD, user)  # the installation's validators, so the demo shows a valid password
+    user.set_password(DEMO_PASSWORD)
+    user.save()
+    return user
+
+
+def _demo_admin(username, full_name, admin_role):
+    """A 三员 account: Django admin access limited to its role's permissions, no business membership."""
+    user = User.objects.filter(username=username).first()
+    created = user is None
+    if created:
+        user = _new_user(username, full_name, is_staff=True, admin_role=admin_role)
+    return DemoUser(username, user.full_name, AdminRole(admin_role).label, "", DEMO_PASSWORD, created)
 
 
 def _demo_user(username, full_name, role, department, office):
     user = User.objects.filter(username=username).first()
     created = user is None
     if created:
-        user = User(username=username, full_name=full_name, is_staff=role == Role.ADMIN,
-                    is_superuser=role == Role.ADMIN)
-        user.set_unusable_password()
-        user.save()
-        validate_password(DEMO_PASSWORD, user)  # the installation's validators, so the demo shows a valid password
-        user.set_password(DEMO_PASSWORD)
-        user.save()
+        user = _new_user(username, full_name, is_staff=role == Role.ADMIN, is_superuser=role == Role.ADMIN)
     if role == Role.REVIEWER:
         Membership.objects.get_or_create(user=user, role=role, office=office)
         scope = office.name

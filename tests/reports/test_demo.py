@@ -264,7 +264,10 @@ def test_one_demo_user_per_role_with_a_valid_password():
         ("head", "吴鹏翔", "部门负责人", f"106019 {NAME}", DEMO_PASSWORD, True),
         ("clerk2", "周丽", "填报人", "106020 岳阳市岳阳楼区档案馆", DEMO_PASSWORD, True),
         ("reviewer", "刘建国", "财政审核人", "行政政法科", DEMO_PASSWORD, True),
-        ("admin", "系统管理员", "管理员", "", DEMO_PASSWORD, True),
+        ("admin", "绩效科管理员", "管理员", "", DEMO_PASSWORD, True),
+        ("sysadmin", "系统管理员", "系统管理员", "", DEMO_PASSWORD, True),
+        ("secadmin", "安全管理员", "安全管理员", "", DEMO_PASSWORD, True),
+        ("auditor", "审计管理员", "审计管理员", "", DEMO_PASSWORD, True),
     ]
     assert sorted(Membership.objects.values_list("user__username", "role", "department__code", "office__name")) == [
         ("admin", "admin", None, None), ("clerk", "clerk", "106019", None), ("clerk2", "clerk", "106020", None),
@@ -274,6 +277,9 @@ def test_one_demo_user_per_role_with_a_valid_password():
         assert user.check_password(DEMO_PASSWORD)
         assert validate_password(DEMO_PASSWORD, User(username=user.username, full_name=user.full_name)) is None
     assert list(User.objects.filter(is_staff=True, is_superuser=True).values_list("username", flat=True)) == ["admin"]
+    assert sorted(User.objects.exclude(admin_role="").values_list("username", "admin_role", "is_staff")) == [
+        ("auditor", "audit", True), ("secadmin", "security", True), ("sysadmin", "system", True),
+    ]
 
 
 def test_load_demo_twice_changes_nothing():
@@ -287,7 +293,7 @@ def test_load_demo_twice_changes_nothing():
     assert row_counts() == counts
     assert [document_dumps(report_export(r)) for r in Report.objects.order_by("pk")] == documents
     assert list(User.objects.order_by("pk").values_list("username", "password")) == passwords
-    assert [u.created for u in users] == [False] * 5
+    assert [u.created for u in users] == [False] * 8
 
 
 def test_load_demo_again_keeps_edited_data():
