@@ -15,19 +15,9 @@ from reports.notices import (
 )
 from reports.workflow import move
 from tests.factories import MembershipFactory, UserFactory
-from tests.reports.review_support import advance, fresh, make_people, submittable_report
+from tests.reports.review_support import advance, fresh
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def people():
-    return make_people()
-
-
-@pytest.fixture
-def report(people):
-    return submittable_report(people.department)
 
 
 def received():

@@ -20,19 +20,9 @@ from reports.selectors import report_score_totals
 from reports.workflow import move
 from scoring.models import Indicator
 from tests.reports.editor_support import page_data
-from tests.reports.review_support import advance, make_people, submittable_report
+from tests.reports.review_support import advance
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def people():
-    return make_people()
-
-
-@pytest.fixture
-def report(people):
-    return submittable_report(people.department)
 
 
 def indicator(code):

@@ -13,19 +13,9 @@ from reports.notices import notices_create
 from reports.review import report_save_opinion, report_set_review_scores
 from reports.workflow import move
 from tests.reports.editor_support import login
-from tests.reports.review_support import advance, make_people, submittable_report
+from tests.reports.review_support import advance, submittable_report
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def people():
-    return make_people()
-
-
-@pytest.fixture
-def report(people):
-    return submittable_report(people.department)
 
 
 def text_of(html, element_id):
