@@ -45,26 +45,27 @@ class ScoreEntryInline(admin.TabularInline):
     raw_id_fields = ("indicator",)
 
 
-class StatusChangeInline(admin.TabularInline):
+class RecordInline(admin.TabularInline):
+    """A record written by the workflow or the editor: shown, never added, changed or deleted here."""
+
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class StatusChangeInline(RecordInline):
     model = StatusChange
-    extra = 0
     fields = ("at", "by", "from_status", "to_status", "comment")
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
-class ReportEditInline(admin.TabularInline):
+class ReportEditInline(RecordInline):
     model = ReportEdit
-    extra = 0
     fields = ("at", "by", "section", "revision", "changes")
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Report)

@@ -1,9 +1,8 @@
 """Read-side queries for reports; every list, export and count goes through reports_visible_to."""
-from decimal import Decimal
 
 from departments.selectors import department_scope_q
 from reports.models import Report
-from scoring.grades import grade_for
+from scoring.grades import score_totals
 
 
 def reports_visible_to(user):
@@ -23,16 +22,6 @@ def report_score_totals(report):
 
     Returns a dict: self_total, review_total (None before any review), grade.
     """
-    entries = list(report.scores.all())
-    entered = [e.self_score for e in entries if e.self_score is not None]
-    self_total = sum(entered, Decimal(0)) if entered else None
-    reviewed = any(e.review_score is not None for e in entries)
-    review_total = None
-    if reviewed:
-        review_total = sum(
-            (e.review_score if e.review_score is not None else (e.self_score or Decimal(0)) for e in entries),
-            Decimal(0),
-        )
     bands = [(b.label, b.min_score) for b in report.evaluation_year.grade_bands.all()]
-    final = review_total if review_total is not None else self_total
-    return {"self_total": self_total, "review_total": review_total, "grade": grade_for(final, bands)}
+    self_total, review_total, grade = score_totals(((e.self_score, e.review_score) for e in report.scores.all()), bands)
+    return {"self_total": self_total, "review_total": review_total, "grade": grade}

@@ -16,7 +16,7 @@ from reports.enums import Category
 from reports.models import ScoreEntry
 from scoring import rules
 from scoring.enums import Level, RuleKind
-from scoring.grades import grade_for
+from scoring.grades import score_totals
 from scoring.inputs import report_entries, report_figures
 from scoring.services import rubric_nodes_from_db
 
@@ -243,16 +243,9 @@ def evaluate(nodes, figures, entries, bands=()):
             deduction_reason=entry.get("deduction_reason") or "", shares_points_with=lead,
             flag_reasons=_flag_reasons(node, result, self_score, figures),
         ))
-    entered = [row.self_score for row in rows if row.self_score is not None]
-    self_total = sum(entered, ZERO) if entered else None
-    review_total = None
-    if any(row.review_score is not None for row in rows):
-        review_total = sum(
-            (row.review_score if row.review_score is not None else (row.self_score or ZERO) for row in rows), ZERO
-        )
-    final = review_total if review_total is not None else self_total
-    return ScoreSheet(rows=rows, self_total=self_total, review_total=review_total,
-                      grade=grade_for(final, bands), problems=_problems(rows))
+    self_total, review_total, grade = score_totals(((row.self_score, row.review_score) for row in rows), bands)
+    return ScoreSheet(rows=rows, self_total=self_total, review_total=review_total, grade=grade,
+                      problems=_problems(rows))
 
 
 def report_evaluate(report):

@@ -12,3 +12,22 @@ def grade_for(total, bands):
         if total >= minimum:
             return label
     return None
+
+
+def score_totals(scores, bands):
+    """The 评分表 totals from (自评得分, 复核得分) pairs, each None when blank.
+
+    self_total sums the 自评得分 (None when none is entered); review_total, once any 复核得分 exists,
+    sums 复核得分 where set and 自评得分 elsewhere; grade goes by the reviewed total when there is one.
+    Returns (self_total, review_total, grade).
+    """
+    scores = list(scores)
+    entered = [own for own, _review in scores if own is not None]
+    self_total = sum(entered, Decimal(0)) if entered else None
+    review_total = None
+    if any(review is not None for _own, review in scores):
+        review_total = sum(
+            (review if review is not None else (own or Decimal(0)) for own, review in scores), Decimal(0)
+        )
+    final = review_total if review_total is not None else self_total
+    return self_total, review_total, grade_for(final, bands)
