@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from reports.enums import Category, Status
 from reports.narrative import TEXT_FIELDS
+from workflow.enums import NoticeKind
 
 DEFAULT_METHOD = "部门（单位）绩效自评"
 DEFAULT_BODY = "部门（单位）评价组"
@@ -274,13 +275,6 @@ class ReportEdit(models.Model):
 
     def __str__(self):
         return f"{self.report} · {self.section} · r{self.revision}"
-
-
-class NoticeKind(models.TextChoices):
-    TO_REVIEW = "to_review", _("待审核")
-    RETURNED = "returned", _("已退回")
-    APPROVED = "approved", _("已审定")
-    REOPENED = "reopened", _("已重新打开")
 
 
 class Notice(models.Model):

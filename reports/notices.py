@@ -1,54 +1,24 @@
 """In-app notices: who hears of a workflow move, and reading them.
 
-reports.workflow.move calls notices_on_commit(change) after each StatusChange; the notices are
-written once the move has committed, so a rolled-back move notifies nobody. A report that reaches
-someone (submitted to the head, forwarded to the office's reviewers) or comes back to them
-(returned, approved, reopened) gives each of them one notice; the person who moved it gets none.
+The report's workflow move calls notices_on_commit(change) after each StatusChange; the notices are
+written once the move has committed, so a rolled-back move notifies nobody. Who receives which
+notice is workflow.notices.move_recipients, the rule every kind of document shares.
 """
-from functools import partial
-
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from departments.enums import Role
-from departments.models import Membership
 from reports.enums import Status as S
 from reports.models import Notice, NoticeKind, StatusChange
-
-
-def _members(report, roles):
-    return set(
-        Membership.objects.filter(department_id=report.department_id, role__in=roles).values_list("user_id", flat=True)
-    )
-
-
-def _reviewers(report):
-    """The 财政审核人 of the office covering the report's department, less the department's own members."""
-    if report.department.office_id is None:
-        return set()
-    reviewers = Membership.objects.filter(office_id=report.department.office_id, role=Role.REVIEWER)
-    return set(reviewers.values_list("user_id", flat=True)) - _members(report, (Role.CLERK, Role.HEAD))
+from workflow.notices import move_recipients, on_commit_robust
 
 
 def notice_recipients(change):
-    """{user id: NoticeKind} for one StatusChange (its author excluded)."""
-    report, frm, to = change.report, change.from_status, change.to_status
-    department = (Role.CLERK, Role.HEAD)
-    if to == S.DEPT_REVIEW:
-        users, kind = _members(report, (Role.HEAD,)), NoticeKind.TO_REVIEW
-    elif to == S.FINANCE_REVIEW:
-        users, kind = _reviewers(report), NoticeKind.TO_REVIEW
-    elif to == S.APPROVED:
-        users, kind = _members(report, department), NoticeKind.APPROVED
-    elif frm == S.DEPT_REVIEW:
-        users, kind = _members(report, (Role.CLERK,)), NoticeKind.RETURNED
-    elif frm == S.FINANCE_REVIEW:
-        users, kind = _members(report, department), NoticeKind.RETURNED
-    else:  # 重新打开 of an approved report
-        users, kind = _members(report, department) | _reviewers(report), NoticeKind.REOPENED
-    return {user_id: kind for user_id in users if user_id != change.by_id}
+    """{user id: NoticeKind} for one StatusChange (its author excluded): workflow.notices' rule."""
+    return move_recipients(
+        department=change.report.department, from_status=change.from_status, to_status=change.to_status,
+        by_id=change.by_id,
+    )
 
 
 def notices_create(*, change_id):
@@ -65,7 +35,7 @@ def notices_create(*, change_id):
 def notices_on_commit(change):
     """Have the notices of `change` written once the current transaction commits (a failure is logged,
     never turned into an error of the committed move)."""
-    transaction.on_commit(partial(notices_create, change_id=change.pk), robust=True)
+    on_commit_robust(notices_create, change_id=change.pk)
 
 
 # --- Reading -----------------------------------------------------------------------------------

@@ -1,24 +1,22 @@
 """The report workflow: 草稿 → 部门审核 → 财政审核 → 已审定, 退回 to 草稿, admin 重新打开.
 
-Nothing else assigns report.status. Each move locks the row, checks the named permission and
-writes a StatusChange.
+The moves table of the report; workflow.engine.move performs them (nothing else assigns
+report.status). This module adds what a report's move does besides: sign-off names and dates,
+freezing the approved content and archiving its PDF on commit.
 """
 from functools import partial
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from audit.enums import Event
-from audit.services import audit_record
 from reports.approval import report_freeze, report_unfreeze
 from reports.enums import Status as S
 from reports.interchange import report_export
 from reports.models import Report, StatusChange
 from reports.notices import notices_on_commit
 from reports.pdf import report_archive_pdf
+from workflow import engine
 
 # (from, to) -> the permission the acting user needs on the report.
 MOVES = {
@@ -43,29 +41,25 @@ MOVE_LABELS = {
 }
 
 
+def _snapshot(report, key):
+    """The content as it stood after the move (the frozen form on approval)."""
+    return report.approved_snapshot if key[1] == S.APPROVED else report_export(report)
+
+
+FLOW = engine.Flow(
+    model=Report, moves=MOVES, labels=MOVE_LABELS, comment_required=COMMENT_REQUIRED,
+    change_model=StatusChange, document_field="report", snapshot=_snapshot, notify=notices_on_commit,
+)
+
+
 def allowed_moves(report, user):
     """The target statuses the user may move the report to now (drives the buttons shown)."""
-    return [to for (frm, to), perm in MOVES.items() if frm == report.status and user.has_perm(perm, report)]
+    return engine.allowed_moves(FLOW, report, user)
 
 
-@transaction.atomic
-def move(report, to, *, by, comment=""):
-    """Move `report` to status `to` as user `by`.
-
-    Locks the report row, re-checks the move and the permission against the locked state (so two
-    reviewers approving at once give one approval), stamps the milestone dates and sign-off names,
-    freezes the content on approval (snapshot, SHA-256 digest, verification token; reopening
-    forgets them) and writes a StatusChange holding the content as it stood after the move.
-    Returns the updated report. Raises PermissionDenied or ValidationError.
-    """
-    locked = Report.objects.select_for_update().select_related("department").get(pk=report.pk)
-    key = (locked.status, to)
-    perm = MOVES.get(key)
-    if perm is None or not by.has_perm(perm, locked):
-        raise PermissionDenied(_("当前状态下不能执行此操作。"))
-    comment = (comment or "").strip()
-    if key in COMMENT_REQUIRED and not comment:
-        raise ValidationError({"comment": _("请填写退回或重新打开的理由。")})
+def _stamp(locked, key, by, comment):
+    """The milestone dates and sign-off names the move fills in."""
+    to = key[1]
     now = timezone.now()
     today = timezone.localdate(now)
     if to == S.DEPT_REVIEW:
@@ -87,20 +81,27 @@ def move(report, to, *, by, comment=""):
     if key == (S.APPROVED, S.DRAFT):
         locked.approved_at = None
         report_unfreeze(locked)
-    locked.status = to
-    locked.revision += 1
-    locked.save()
-    if to == S.APPROVED:
+
+
+def _saved(locked, key, by, comment):
+    if key[1] == S.APPROVED:
         # The snapshot is exported from the saved row, so it holds the final status and sign-off.
         report_freeze(locked)
         locked.save(update_fields=["approved_snapshot", "approved_digest", "verification_token"])
-    change = StatusChange.objects.create(
-        report=locked, from_status=key[0], to_status=to, by=by, comment=comment,
-        snapshot=locked.approved_snapshot if to == S.APPROVED else report_export(locked),
-    )
-    notices_on_commit(change)
+
+
+@transaction.atomic
+def move(report, to, *, by, comment=""):
+    """Move `report` to status `to` as user `by`.
+
+    Locks the report row, re-checks the move and the permission against the locked state (so two
+    reviewers approving at once give one approval), stamps the milestone dates and sign-off names,
+    freezes the content on approval (snapshot, SHA-256 digest, verification token; reopening
+    forgets them) and writes a StatusChange holding the content as it stood after the move.
+    Returns the updated report. Raises PermissionDenied or ValidationError.
+    """
+    locked, _change = engine.move(FLOW, report, to, by=by, comment=comment, stamp=_stamp, saved=_saved)
     if to == S.APPROVED:
         # The PDF is produced once, after the approval (and its digest) is committed.
         transaction.on_commit(partial(report_archive_pdf, report=locked))
-    audit_record(event=Event.WORKFLOW_MOVE, user=by, obj=locked, detail=f"{key[0]} → {to} {comment}".strip())
     return locked
