@@ -1,6 +1,11 @@
 """Read-side queries for reports; every list, export and count goes through reports_visible_to."""
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, Value
+from django.utils.translation import gettext as _
 
+from departments.enums import Role
+from departments.models import Department, Membership
 from departments.selectors import department_scope_q
+from reports.enums import Status
 from reports.models import Report
 from scoring.grades import score_totals
 
@@ -25,3 +30,60 @@ def report_score_totals(report):
     bands = [(b.label, b.min_score) for b in report.evaluation_year.grade_bands.all()]
     self_total, review_total, grade = score_totals(((e.self_score, e.review_score) for e in report.scores.all()), bands)
     return {"self_total": self_total, "review_total": review_total, "grade": grade}
+
+
+def reports_of_member(user):
+    """The reports of the departments where the user is a clerk or head (not those of an office they review)."""
+    own = Membership.objects.filter(user=user, role__in=[Role.CLERK, Role.HEAD]).values("department")
+    return reports_visible_to(user).filter(department__in=own)
+
+
+def reports_awaiting_review(user):
+    """财政审核 reports of the user's offices that the user may decide (their own departments excluded)."""
+    offices = Membership.objects.filter(user=user, role=Role.REVIEWER).values("office")
+    own = Membership.objects.filter(user=user, role__in=[Role.CLERK, Role.HEAD]).values("department")
+    return (
+        reports_visible_to(user).filter(status=Status.FINANCE_REVIEW, department__office__in=offices)
+        .exclude(department__in=own)
+    )
+
+
+def reports_awaiting_head(user):
+    """部门审核 reports of the departments the user heads."""
+    heads = Membership.objects.filter(user=user, role=Role.HEAD).values("department")
+    return reports_visible_to(user).filter(status=Status.DEPT_REVIEW, department__in=heads)
+
+
+def status_counts(reports):
+    """{status: count} of `reports` in one grouped query, every status present."""
+    counts = dict(reports.order_by().values_list("status").annotate(n=Count("pk")))
+    return {status: counts.get(status.value, 0) for status in Status}
+
+
+def office_status_counts(reports):
+    """[(office name, [count per status in workflow order], total)] of `reports`, in one grouped query."""
+    offices = {}
+    rows = reports.order_by().values_list("department__office__name", "status").annotate(n=Count("pk"))
+    for office, status, count in rows:
+        offices.setdefault(office or _("未分配科室"), {})[status] = count
+    return [
+        (office, [counts.get(s.value, 0) for s in Status], sum(counts.values()))
+        for office, counts in sorted(offices.items())
+    ]
+
+
+def pending_departments(scoped, evaluation_year):
+    """Who has not submitted in `evaluation_year`: the 草稿 reports among `scoped` and the active
+    departments without a report, as one query of rows (code, name, office, returned, missing) by
+    预算编码, so that a page of it is one LIMIT query whatever the number of departments."""
+    common = {"code": F("department__code"), "name": F("department__name"), "office": F("department__office__name")}
+    drafts = scoped.filter(status=Status.DRAFT).annotate(
+        **common, returned=ExpressionWrapper(Q(submitted_at__isnull=False), output_field=BooleanField()),
+        missing=Value(False),
+    ).values_list("code", "name", "office", "returned", "missing")
+    missing = Department.objects.filter(is_active=True).exclude(
+        pk__in=Report.objects.filter(evaluation_year=evaluation_year).values("department")
+    ).annotate(
+        c=F("code"), n=F("name"), o=F("office__name"), returned=Value(False), missing=Value(True),
+    ).values_list("c", "n", "o", "returned", "missing")
+    return drafts.order_by().union(missing.order_by(), all=True).order_by("code", "name")

@@ -31,3 +31,12 @@ def pytest_report_header(config):
     from django.conf import settings
 
     return f"database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Every test starts with an empty cache (the dashboard caches its charts for two minutes)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

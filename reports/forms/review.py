@@ -134,20 +134,36 @@ FLAGS = (
 )
 
 
+# The queue's sort orders: choice -> order_by fields (the paginator appends the primary key).
+QUEUE_SORTS = {
+    "code": ("-evaluation_year__year", "department__code"),
+    "submitted": ("-evaluation_year__year", "submitted_at", "department__code"),
+    "submitted_desc": ("-evaluation_year__year", "-submitted_at", "department__code"),
+}
+
+
 class QueueFilterForm(forms.Form):
-    """The reviewer's queue: 年度, 状态, 部门（单位）and a flag; every filter optional."""
+    """The reviewer's queue: 年度, 状态, 部门（单位）(预算编码 or part of the name), a flag and the order;
+    every filter optional."""
 
     year = forms.TypedChoiceField(label=_("年度"), coerce=int, required=False)
     status = forms.ChoiceField(label=_("状态"), required=False, choices=[("", _("全部状态")), *Status.choices])
-    department = forms.TypedChoiceField(label=_("部门（单位）"), coerce=int, required=False)
+    department = forms.CharField(label=_("部门（单位）"), required=False, max_length=100,
+                                 widget=forms.TextInput(attrs={"placeholder": _("预算编码或名称")}))
     flag = forms.ChoiceField(label=_("标记"), required=False, choices=[("", _("全部")), *FLAGS])
+    sort = forms.ChoiceField(label=_("排序"), required=False, choices=[
+        ("code", _("按预算编码")), ("submitted", _("按提交时间（早→晚）")), ("submitted_desc", _("按提交时间（晚→早）")),
+    ])
 
-    def __init__(self, *args, years, departments, **kwargs):
+    def __init__(self, *args, years, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = [("", _("全部年度")), *((y, f"{y}") for y in years)]
-        self.fields["department"].choices = [("", _("全部部门")), *((d.pk, f"{d.code} {d.name}") for d in departments)]
-        for field in self.fields.values():
-            field.widget.attrs["class"] = "form-select form-select-sm"
+        for name, field in self.fields.items():
+            field.widget.attrs["class"] = "form-control form-control-sm" if name == "department" else \
+                "form-select form-select-sm"
+
+    def order(self):
+        return QUEUE_SORTS[(self.cleaned_data.get("sort") if self.is_valid() else "") or "code"]
 
 
 class VerifyForm(forms.Form):

@@ -6,6 +6,7 @@ import tempfile
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
@@ -18,10 +19,12 @@ from django.views.decorators.http import require_http_methods
 
 from departments.importer import departments_import
 from departments.services import bureau_default
+from evalsite.paging import page_of
+from reports.enums import Status
 from reports.exporters.archive import approved_pdfs_zip
 from reports.exporters.charts import chart_csv_rows, chart_data, year_progress
-from reports.exporters.summary import summary_workbook_write
-from reports.selectors import reports_visible_to
+from reports.exporters.summary import days_left, summary_workbook_write
+from reports.selectors import office_status_counts, pending_departments, reports_visible_to, status_counts
 from reports.yearly import year_open
 from scoring.grades import DEFAULT_GRADE_BANDS
 from scoring.models import EvaluationYear, Rubric
@@ -29,6 +32,8 @@ from scoring.services import rubric_get_or_create_default
 from scoring.validators import validate_grade_bands
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
+PENDING_PAGE = 50
+DASHBOARD_CHART_SECONDS = 120
 
 
 def admin_view(view):
@@ -146,13 +151,45 @@ def _progress(request, evaluation_year):
     )
 
 
+def _distribution(request, evaluation_year):
+    """The charts' figures (grades and score histogram), computed over every report of the year once
+    per DASHBOARD_CHART_SECONDS and cached, so that the dashboard's own time does not grow with the
+    number of departments. Returns (chart_data, computed_at)."""
+    key = f"dashboard-charts:{evaluation_year.pk}:{request.user.pk}"
+    cached = cache.get(key)
+    if cached is None:
+        progress = year_progress(
+            reports=reports_visible_to(request.user), evaluation_year=evaluation_year,
+            today=timezone.localdate(), include_missing=False,
+        )
+        cached = (chart_data(progress), timezone.now())
+        cache.set(key, cached, DASHBOARD_CHART_SECONDS)
+    return cached
+
+
 @admin_view
 def manage_year_dashboard(request, year):
-    """Progress of one year: counts by status and office, who has not submitted, grade and score charts."""
+    """Progress of one year: counts by status and office, a page of who has not submitted, grade and
+    score charts."""
     evaluation_year = _year_or_404(year)
-    progress = _progress(request, evaluation_year)
+    scoped = reports_visible_to(request.user).filter(evaluation_year=evaluation_year)
+    counts = status_counts(scoped)
+    charts, computed_at = _distribution(request, evaluation_year)
+    today = timezone.localdate()
+    pending = page_of(request, pending_departments(scoped, evaluation_year), per_page=PENDING_PAGE)
+    rows = [
+        {"code": code, "name": name, "office": office or "",
+         "state": _("未创建报告") if missing else (_("已退回") if returned else Status.DRAFT.label),
+         "days_left": days_left(evaluation_year.deadline, today)}
+        for code, name, office, returned, missing in pending.object_list
+    ]
+    for row in rows:
+        row["days_overdue"] = None if row["days_left"] is None else -row["days_left"]
     return render(request, "reports/admin/dashboard.html", {
-        "year": evaluation_year, "progress": progress, "charts": chart_data(progress),
+        "year": evaluation_year, "total": sum(counts.values()),
+        "by_status": [(status.label, counts[status]) for status in Status],
+        "by_office": office_status_counts(scoped), "pending": pending, "pending_rows": rows,
+        "charts": charts, "charts_at": computed_at,
     })
 
 

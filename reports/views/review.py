@@ -8,13 +8,13 @@ goes through reports.review / reports.workflow.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Exists, OuterRef, Subquery, Sum
+from django.db.models import Exists, OuterRef, Q, Subquery, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from departments.models import Department
+from evalsite.paging import page_of
 from reports.approval import digest_matches
 from reports.changes import described, score_labels_of
 from reports.checks_submit import report_check
@@ -27,10 +27,12 @@ from reports.notices import notice_text, notice_url, notices_for, notices_mark_r
 from reports.rendering import report_output_context
 from reports.review import report_decide, report_reopen, report_review_save, report_save_opinion
 from reports.review import submission_changes as changes_between_submissions
-from reports.selectors import reports_visible_to
+from reports.selectors import reports_visible_to, status_counts
 from reports.workflow import MOVE_LABELS
+from scoring.models import EvaluationYear
 
 NOTICE_PAGE = 50
+QUEUE_PAGE = 50
 # ReportEdit.section -> its caption on the history page.
 EDIT_SECTIONS = {
     **SECTION_TITLES, "review-scores": "复核得分", "dept-opinion": "部门（单位）意见",
@@ -252,31 +254,33 @@ def _queue_reports(user):
 
 @login_required
 def queue(request):
-    """The office's reports by status, filtered by year, status, department and flag, with counts."""
+    """The office's reports by status, filtered by year, status, department and flag, with counts,
+    a page at a time in a stable order."""
     if not request.user.has_perm("reports.review_queue"):
         raise PermissionDenied(_("只有财政审核人可以查看审核列表。"))
     reports = _queue_reports(request.user)
-    years = sorted({y for y in reports.values_list("evaluation_year__year", flat=True)}, reverse=True)
-    departments = Department.objects.filter(pk__in=reports.values("department")).order_by("code")
-    form = QueueFilterForm(request.GET or None, years=years, departments=departments)
+    years = EvaluationYear.objects.order_by("-year").values_list("year", flat=True)
+    form = QueueFilterForm(request.GET or None, years=years)
     if form.is_valid():
         data = form.cleaned_data
         if data["year"]:
             reports = reports.filter(evaluation_year__year=data["year"])
-        if data["department"]:
-            reports = reports.filter(department_id=data["department"])
+        if data["department"].strip():
+            text = data["department"].strip()
+            reports = reports.filter(Q(department__code__startswith=text) | Q(department__name__contains=text))
         if data["flag"]:
             reports = reports.filter(**{FLAG_ANNOTATIONS[data["flag"]]: True})
-    counts = {row["status"]: row["n"] for row in reports.order_by().values("status").annotate(n=Count("pk"))}
+    counts = status_counts(reports)
     if form.is_valid() and form.cleaned_data["status"]:
         reports = reports.filter(status=form.cleaned_data["status"])
+    page = page_of(request, reports.order_by(*form.order()), per_page=QUEUE_PAGE)
     rows = [
         {"report": report, "can_review": request.user.has_perm("reports.finance_decide_report", report)}
-        for report in reports
+        for report in page.object_list
     ]
     return render(request, "reports/review/queue.html", {
-        "form": form, "rows": rows,
-        "counts": [{"status": s, "label": s.label, "count": counts.get(s.value, 0)} for s in S],
+        "form": form, "rows": rows, "page": page,
+        "counts": [{"status": s, "label": s.label, "count": counts[s]} for s in S],
         "total": sum(counts.values()),
     })
 
@@ -286,12 +290,12 @@ def queue(request):
 def notices(request):
     """The user's notices, newest first, each linked to where they act on the report. Showing them
     marks them read (the unread ones are highlighted this once)."""
+    page = page_of(request, notices_for(request.user), per_page=NOTICE_PAGE)
     items = [
-        {"notice": n, "text": notice_text(n), "url": notice_url(n, request.user)}
-        for n in notices_for(request.user)[:NOTICE_PAGE]
+        {"notice": n, "text": notice_text(n), "url": notice_url(n, request.user)} for n in page.object_list
     ]
     notices_mark_read(user=request.user)
-    return render(request, "reports/review/notices.html", {"items": items})
+    return render(request, "reports/review/notices.html", {"items": items, "page": page})
 
 
 # --- Public verification ----------------------------------------------------------------------------

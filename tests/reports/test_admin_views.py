@@ -174,7 +174,7 @@ def test_the_dashboard_shows_counts_pending_departments_and_chart_data_without_i
     assert re.findall(r'data-count="([^"]+)">(\d+)<', html) == [
         ("total", "3"), ("草稿", "2"), ("部门审核", "0"), ("财政审核", "0"), ("已审定", "1"),
     ]
-    assert [code for code, _rest in re.findall(r"<tr>\s*<td>(A\d)</td>(.*?)</tr>", html, re.S)] == ["A2", "A3"]
+    assert [code for code, _rest in re.findall(r'<tr class="pending-row">\s*<td>(A\d)</td>(.*?)</tr>', html, re.S)] == ["A2", "A3"]
     scripts = re.findall(r"<script([^>]*)>", html)
     assert all("src=" in attrs or 'type="application/json"' in attrs for attrs in scripts)
     assert '<script src="/static/vendor/echarts-6.1.0/echarts.min.js"></script>' in html
@@ -185,6 +185,8 @@ def test_the_dashboard_runs_a_constant_number_of_queries(admin_client, departmen
     open_year(*[f"Q{n}" for n in range(departments)])
     url = reverse("manage_year_dashboard", kwargs={"year": 2021})
 
+    with django_assert_num_queries(16):  # the first request computes and caches the charts
+        admin_client.get(url)
     with django_assert_num_queries(12):
         admin_client.get(url)
 

@@ -100,3 +100,69 @@ def test_home_query_count_does_not_grow_with_the_number_of_reports(client):
     three = _home_queries(client)
 
     assert one == three
+
+
+def _people_with_reports():
+    from tests.reports.review_support import make_people
+
+    people = make_people()
+    blank_report(people.department)
+    blank_report(people.other_department)
+    return people
+
+
+def test_a_reviewer_home_shows_what_waits_for_review_and_not_my_reports(client):
+    people = _people_with_reports()
+    from reports.models import Report
+
+    waiting = Report.objects.get(department=people.other_department)
+    Report.objects.filter(pk=waiting.pk).update(status=Status.FINANCE_REVIEW)
+    login(client, people.reviewer)
+
+    html = client.get("/").content.decode()
+
+    assert "我的自评报告" not in html
+    assert re.sub(r"<[^>]+>|\s+", "", re.search(r'<p id="review-count">(.*?)</p>', html, re.S).group(1)) == (
+        "1份报告等待财政审核。打开审核列表")
+    assert re.findall(r'<tr id="waiting-(\d+)">', html) == [str(waiting.pk)]
+    assert f'href="/reports/{waiting.pk}/review/"' in html
+
+
+def test_an_admin_home_shows_the_years_counts_and_not_my_reports(client):
+    people = _people_with_reports()
+    login(client, people.admin)
+
+    html = client.get("/").content.decode()
+
+    assert "我的自评报告" not in html
+    card = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", re.search(
+        r'<div class="card" id="progress-2021">(.*?)</div></div></div>', html, re.S).group(1))).strip()
+    assert card == "2021年度 · 截止日期 — 草稿 2 部门审核 0 财政审核 0 已审定 0 合计 2"
+
+
+def test_a_head_home_counts_what_waits_for_the_heads_decision(client):
+    people = _people_with_reports()
+    from reports.models import Report
+
+    Report.objects.filter(department=people.department).update(status=Status.DEPT_REVIEW)
+    login(client, people.head)
+
+    html = client.get("/").content.decode()
+
+    assert re.sub(r"<[^>]+>|\s+", "", re.search(r'<p[^>]*id="head-count">(.*?)</p>', html, re.S).group(1)) == (
+        "1份报告等待您审核。")
+    assert "<h1 class=\"h4\">我的自评报告</h1>" in html
+
+
+def test_my_reports_page_twenty_at_a_time(client):
+    clerk = UserFactory()
+    reports = [blank_report() for _ in range(21)]
+    for report in reports:
+        MembershipFactory(user=clerk, role=Role.CLERK, department=report.department)
+    login(client, clerk)
+
+    first = client.get("/").content.decode()
+    second = client.get("/", {"page": 2}).content.decode()
+
+    assert len(re.findall(r'<tr id="report-\d+">', first)) == 20
+    assert re.findall(r'<tr id="report-(\d+)">', second) == [str(max(reports, key=lambda r: r.department.code).pk)]

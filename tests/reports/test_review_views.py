@@ -406,3 +406,33 @@ def test_the_history_page_query_count_does_not_grow_with_its_entries(client, peo
     three = _queries(client, url)
 
     assert one == three
+
+
+def test_the_queue_pages_filters_by_code_or_name_and_sorts(client, people):
+    from reports.views.review import QUEUE_PAGE
+    from tests.factories import DepartmentFactory
+
+    year = submittable_report(people.department).evaluation_year
+    Report.objects.bulk_create([
+        Report(evaluation_year=year, department=DepartmentFactory(
+            code=f"7{index:05d}", name=f"排序单位{index}", office=people.department.office))
+        for index in range(QUEUE_PAGE + 2)
+    ])
+    first, last = "700000", f"7{QUEUE_PAGE + 1:05d}"
+    Report.objects.filter(department__code=last).update(status=Status.FINANCE_REVIEW, submitted_at=timezone.now())
+    login(client, people.reviewer)
+
+    page1 = client.get(reverse("review_queue")).content.decode()
+    page2 = client.get(reverse("review_queue"), {"page": 2}).content.decode()
+    by_name = client.get(reverse("review_queue"), {"department": f"排序单位{QUEUE_PAGE + 1}"}).content.decode()
+    by_code = client.get(reverse("review_queue"), {"department": last}).content.decode()
+    newest = client.get(reverse("review_queue"), {"sort": "submitted_desc", "status": ""}).content.decode()
+
+    codes = [row.split(" ")[1] for row in _queue_rows(page1)] + [row.split(" ")[1] for row in _queue_rows(page2)]
+    assert len(_queue_rows(page1)) == QUEUE_PAGE
+    assert codes == sorted(codes) and codes[0] == first and len(codes) == QUEUE_PAGE + 3
+    assert text_of(page1, "queue-counts").endswith(f"合计 {QUEUE_PAGE + 3}")
+    assert "第51–53条，共53条" in re.sub(r"\s+", "", page2)
+    assert [row.split(" ")[1] for row in _queue_rows(by_name)] == [last]
+    assert [row.split(" ")[1] for row in _queue_rows(by_code)] == [last]
+    assert [row.split(" ")[1] for row in _queue_rows(newest)][0] == last
