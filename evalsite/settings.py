@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "departments",
     "scoring",
     "reports",
+    "targets",
     "budgets",
     "audit",
     "backups",

@@ -19,6 +19,7 @@ from reports.models import Report
 from reports.narrative import TEXT_FIELDS
 from reports.workflow import move
 from scoring.models import Indicator
+from targets.yearend import results_check_data, targets_for_reports
 
 TABLE_RELATIONS = {
     "income": "income_rows", "expenditure": "expenditure_rows",
@@ -82,7 +83,11 @@ def check_data_for(reports):
         to_attr="third_level",
     )
     prefetch_related_objects(reports, *RELATIONS, "department__bureau", third_level)
-    return {report.pk: _report_data(report) for report in reports}
+    targets = targets_for_reports(reports)
+    return {
+        report.pk: {**_report_data(report), "targets": results_check_data(targets.get(report.pk))}
+        for report in reports
+    }
 
 
 @dataclass

@@ -166,6 +166,17 @@ def _goal_problems(data):
         if _blank(goal.get("actual")):
             problems.append(Problem("goals", f"id_qualitative-{index}-actual", _(
                 "请填写定性目标%(n)s的实际完成情况。") % {"n": index + 1}))
+    targets = data.get("targets")
+    for row in targets or []:
+        if not row["entered"]:
+            problems.append(Problem("goals", "results-table", _(
+                "请填写绩效目标“%(name)s”的实际完成情况。") % {"name": row["name"]}))
+        elif row["shortfall"] and _blank(row["reason"]):
+            problems.append(Problem("goals", "results-table", _(
+                "绩效目标“%(name)s”未完成，请填写偏差原因。") % {"name": row["name"]}))
+    if targets:
+        # The approved targets stand for the 定量目标 tree: the free-text rows are not asked for.
+        return problems
     for category in Category:
         rows = data["quantitative"].get(category.value, [])
         if not rows:
@@ -325,7 +336,8 @@ def _entered(data):
         ),
         "finance": any(data[prefix] for prefix, *_rest in TABLES),
         "base-data": any(v is not None for v in (data["base_data"] or {}).values()),
-        "goals": bool(data["qualitative"]) or any(data["quantitative"].values()),
+        "goals": bool(data["qualitative"]) or any(data["quantitative"].values())
+        or any(row["entered"] for row in data.get("targets") or []),
         "scores": any(r["self_score"] is not None or not _blank(r.get("deduction_reason")) for r in data["scores"]),
         "narrative": any(not _blank(v) for v in (data["narrative"] or {}).values()),
         "people": bool(data["evaluators"]) or any(

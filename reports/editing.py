@@ -23,6 +23,7 @@ from reports.models import Evaluator, Narrative, QualitativeGoal, QuantitativeIn
 from reports.narrative import TEXT_FIELDS
 from reports.validators import validate_group_total, validate_headcount, validate_score
 from scoring.evaluate import report_score
+from targets.yearend import results_write
 
 logger = logging.getLogger(__name__)
 
@@ -124,6 +125,10 @@ def _save_base_data(report, data):
 
 def _save_goals(report, data):
     _sync_rows(report.qualitative_goals, QualitativeGoal, data.get("qualitative_goals", []), ["target", "actual"])
+    if "results" in data:
+        # With approved targets the 定量 part is their 完成情况; the free-text rows stay as they were.
+        results_write(report, data["results"])
+        return
     rows = []
     for category in Category.values:
         rows.extend({**row, "category": category} for row in data.get("quantitative", {}).get(category, []))

@@ -137,7 +137,90 @@ MANAGE_ENDPOINTS = (
     Endpoint("manage_year_pdfs", "GET", logged_in(200, refused=ADMIN_ONLY), args=lambda w: [2021]),
     Endpoint("manage_department_import", "GET", logged_in(200, refused=ADMIN_ONLY), args=lambda w: []),
 )
-MATRIX = REPORT_ENDPOINTS + OTHER_ENDPOINTS + MANAGE_ENDPOINTS
+# --- 绩效目标申报 (targets): the same roles meet a declaration in each of its states. ---
+DECLARATION_ACTORS = {Status.DRAFT: "clerk", Status.DEPT_REVIEW: "head", Status.FINANCE_REVIEW: "reviewer"}
+NEXT_STATUS = {Status.DRAFT: "dept_review", Status.DEPT_REVIEW: "finance_review",
+               Status.FINANCE_REVIEW: "approved", Status.APPROVED: "draft"}
+
+
+def declaration_moves(role, state):
+    """The one who acts in each state moves it (the approved declaration has no move); others get 403."""
+    if role == "anonymous":
+        return ANONYMOUS
+    if role not in VIEWERS:
+        return 404, False
+    return (302, True) if DECLARATION_ACTORS.get(state) == role else (403, False)
+
+
+def declaration_editor(role, state):
+    if role == "anonymous":
+        return ANONYMOUS
+    if role not in VIEWERS:
+        return 404, False
+    return (200, False) if (role, state) == ("clerk", Status.DRAFT) else (302, False)
+
+
+def declaring(role, state):
+    """Any department's clerk may post a new declaration, but only for their own department."""
+    if role == "anonymous":
+        return ANONYMOUS
+    return {"clerk": (302, False), "other_clerk": (200, False)}.get(role, (403, False))
+
+
+def adjustment_submits(role, state):
+    if role == "anonymous":
+        return ANONYMOUS
+    if role not in VIEWERS:
+        return 404, False
+    return (302, True) if role == "clerk" else (403, False)
+
+
+def adjustment_data(world):
+    declaration = world["declaration"]
+    data = {"adjust-reason": "上级调整任务。", "rows-TOTAL_FORMS": "0", "rows-INITIAL_FORMS": "0", "then": ""}
+    for index, indicator in enumerate(declaration.indicators.all()):
+        data.update({
+            f"rows-{index}-id": indicator.pk, f"rows-{index}-direction": indicator.direction,
+            f"rows-{index}-value": "1" if index == 0 else (indicator.value or ""),
+            f"rows-{index}-unit": indicator.unit, f"rows-{index}-qualitative_value": indicator.qualitative_value,
+        })
+        data["rows-TOTAL_FORMS"] = data["rows-INITIAL_FORMS"] = str(index + 1)
+    return data
+
+
+def declaration_data(world):
+    return {"revision": world["declaration"].revision, "budget-budget_general": "260.48",
+            "tasks-TOTAL_FORMS": "1", "tasks-INITIAL_FORMS": "0", "tasks-0-text": "新闻宣传",
+            "goals-TOTAL_FORMS": "0", "goals-INITIAL_FORMS": "0",
+            **{f"ind-{c}-{n}": "0" for c in TARGET_CATEGORIES for n in ("TOTAL_FORMS", "INITIAL_FORMS")}}
+
+
+def declaration_pk(world):
+    return [world["declaration"].pk]
+
+
+TARGET_CATEGORIES = ("quantity", "quality", "timeliness", "cost", "economic", "social", "ecological",
+                     "sustainable", "satisfaction")
+TARGET_ENDPOINTS = (
+    Endpoint("targets_home", "GET", logged_in(200), args=lambda w: []),
+    Endpoint("target_library", "GET", logged_in(200), args=lambda w: []),
+    Endpoint("declaration_new", "POST", declaring, args=lambda w: [],
+             data=lambda w: {"department": w["people"].department.pk, "year": "2023"}),
+    Endpoint("declaration_detail", "GET", seen(200), args=declaration_pk),
+    Endpoint("declaration_detail", "POST", declaration_moves, args=declaration_pk,
+             data=lambda w: {"to": NEXT_STATUS[w["declaration"].status], "comment": "意见。"}),
+    Endpoint("declaration_edit", "GET", declaration_editor, args=declaration_pk),
+    Endpoint("declaration_edit", "POST", edits(302, "clerk", Status.DRAFT), args=declaration_pk,
+             data=declaration_data),
+    Endpoint("adjustment_new", "GET", acts("clerk", Status.APPROVED, 200), args=declaration_pk),
+    Endpoint("adjustment_new", "POST", acts("clerk", Status.APPROVED, 302), args=declaration_pk,
+             data=adjustment_data),
+    Endpoint("adjustment_detail", "GET", seen(200), args=lambda w: [w["adjustment"].pk]),
+    Endpoint("adjustment_detail", "POST", adjustment_submits, args=lambda w: [w["adjustment"].pk],
+             data=lambda w: {"to": "finance_review", "comment": ""}),
+)
+
+MATRIX = REPORT_ENDPOINTS + OTHER_ENDPOINTS + MANAGE_ENDPOINTS + TARGET_ENDPOINTS
 
 # URL patterns owned and tested elsewhere, by name (or by route prefix for a whole site).
 OTHER_OWNERS = {
@@ -209,6 +292,57 @@ def _patterns(resolver=None, prefix=""):
             yield pattern.name, route
 
 
+def _target_world(state):
+    from targets.enums import Status as T
+    from targets.services import adjustment_save
+    from targets.workflow import move as target_move
+    from tests.targets.conftest import declaration_of
+
+    people = make_people()
+    path = [T.DRAFT, T.DEPT_REVIEW, T.FINANCE_REVIEW, T.APPROVED]
+    actors = {T.DEPT_REVIEW: people.clerk, T.FINANCE_REVIEW: people.head, T.APPROVED: people.reviewer}
+    earlier = declaration_of(people.department, year=2020)
+    for target in path[1:]:
+        earlier = target_move(earlier, target, by=actors[target])
+    indicator = earlier.indicators.first()
+    adjustment = adjustment_save(declaration=earlier, reason="调整。", by=people.clerk, rows=[
+        {"id": indicator.pk, "direction": indicator.direction, "value": 1, "unit": "", "qualitative_value": ""},
+    ])
+    declaration = declaration_of(people.department, year=2021)
+    for target in path[1: path.index(state) + 1]:
+        declaration = target_move(declaration, target, by=actors[target])
+    return {"people": people, "declaration": declaration, "adjustment": adjustment}
+
+
+def _target_request(client, endpoint, world, role):
+    """The status code and whether the declaration or the 调整申请 moved, rolled back afterwards."""
+    declaration, adjustment = world["declaration"], world["adjustment"]
+    url = reverse(endpoint.name, args=endpoint.args(world))
+    with transaction.atomic():
+        client.logout()
+        if role != "anonymous":
+            client.force_login(getattr(world["people"], role), backend=MODEL_BACKEND)
+        if endpoint.method == "POST":
+            response = client.post(url, endpoint.data(world))
+        else:
+            response = client.get(url)
+        declaration.refresh_from_db()
+        adjustment.refresh_from_db()
+        changed = (declaration.revision, adjustment.revision) != (world["revisions"])
+        transaction.set_rollback(True)
+    return response.status_code, changed
+
+
+@pytest.mark.parametrize("state", STATES)
+def test_every_role_meets_every_declaration_url_as_expected(client, state):
+    world = _target_world(state)
+    world["revisions"] = (world["declaration"].revision, world["adjustment"].revision)
+
+    actual = {(e.name, e.method, r): _target_request(client, e, world, r) for e in TARGET_ENDPOINTS for r in ROLES}
+
+    assert actual == {(e.name, e.method, r): e.expect(r, state) for e in TARGET_ENDPOINTS for r in ROLES}
+
+
 def test_every_url_of_the_project_is_in_the_matrix_or_owned_elsewhere_with_a_reason():
     covered = {e.name for e in MATRIX}
 
@@ -222,7 +356,7 @@ def test_every_url_of_the_project_is_in_the_matrix_or_owned_elsewhere_with_a_rea
 
 
 def test_every_report_scoped_url_is_in_the_matrix():
-    in_matrix = {e.name for e in REPORT_ENDPOINTS}
+    in_matrix = {e.name for e in REPORT_ENDPOINTS + TARGET_ENDPOINTS}
 
     scoped = {
         name for name, route in _patterns() if "<int:pk>" in route and not route.startswith(tuple(OTHER_PREFIXES))

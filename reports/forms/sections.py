@@ -26,6 +26,8 @@ from reports.forms.texts import NarrativeForm
 from reports.models import Narrative
 from reports.narrative import TEXT_FIELDS
 from scoring.models import Indicator
+from targets.forms import ResultsForm
+from targets.yearend import report_targets
 
 
 def _rows_initial(rows, fields):
@@ -136,9 +138,19 @@ class GoalsSection(Section):
 
     def build(self, data):
         report = self.report
-        parts = {"qualitative": (_("定性目标"), _formset(
-            QualitativeGoalFormSet, "qualitative", data, report.qualitative_goals.all(), ("target", "actual"),
-        ))}
+        self.targets = report_targets(report)
+        goals = list(report.qualitative_goals.all())
+        qualitative = _formset(QualitativeGoalFormSet, "qualitative", data, goals, ("target", "actual"))
+        if self.targets is not None and not goals:
+            # A report without 定性目标 yet starts from the approved declaration's (saved with the page).
+            initial = [{"target": goal.text, "actual": ""} for goal in self.targets.declaration.goals.all()]
+            qualitative = QualitativeGoalFormSet(data=data, prefix="qualitative", initial=initial)
+        parts = {"qualitative": (_("定性目标"), qualitative)}
+        # The year-start targets approved for this department and year stand for the 定量目标 tree:
+        # shown read-only, with the 完成情况 the department enters.
+        if self.targets is not None:
+            parts["results"] = (_("绩效目标完成情况"), ResultsForm(data, prefix="results", rows=self.targets.rows))
+            return parts
         by_category = {}
         for row in report.quantitative_indicators.all():
             by_category.setdefault(row.category, []).append(row)
@@ -152,12 +164,16 @@ class GoalsSection(Section):
 
     def groups(self):
         """[(产出目标 / 效益目标, [(category label, formset)])] as the form prints the tree."""
+        if self.targets is not None:
+            return []
         return [
             (title, [(c.label, self[category_prefix(c)]) for c in categories])
             for title, categories in QUANTITATIVE_GROUPS
         ]
 
     def cleaned(self):
+        if self.targets is not None:
+            return {"qualitative_goals": self.part_values("qualitative"), "results": self["results"].rows_data()}
         return {
             "qualitative_goals": self.part_values("qualitative"),
             "quantitative": {c.value: self.part_values(category_prefix(c)) for c in Category},

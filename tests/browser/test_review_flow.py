@@ -12,33 +12,13 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from reports.approval import document_digest
-from reports.demo import DEMO_PASSWORD, SEED_DEPARTMENT, demo_load
+from reports.demo import SEED_DEPARTMENT, demo_load
 from reports.enums import Status
 from reports.models import Report, ScoreEntry
 from reports.rendering import fmt_date
 from tests.reports.review_support import MISSING_REASONS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def open_session(browser, browser_context_args, live_server):
-    contexts = []
-
-    def open_session(username):
-        context = browser.new_context(**browser_context_args)
-        contexts.append(context)
-        page = context.new_page()
-        page.goto(f"{live_server.url}/accounts/login/")
-        page.fill("#id_username", username)
-        page.fill("#id_password", DEMO_PASSWORD)
-        page.click("button[type=submit]")
-        expect(page).to_have_url(f"{live_server.url}/")  # the home page: each role has its own first heading
-        return page
-
-    yield open_session
-    for context in contexts:
-        context.close()
 
 
 def shoot(page, name):

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from targets.views import declarations, library
+
+urlpatterns = [
+    path("targets/", declarations.targets_home, name="targets_home"),
+    path("targets/new/", declarations.declaration_new, name="declaration_new"),
+    path("targets/<int:pk>/", declarations.declaration_detail, name="declaration_detail"),
+    path("targets/<int:pk>/edit/", declarations.declaration_edit, name="declaration_edit"),
+    path("targets/<int:pk>/adjust/", declarations.adjustment_new, name="adjustment_new"),
+    path("targets/adjustments/<int:pk>/", declarations.adjustment_detail, name="adjustment_detail"),
+    path("targets/library/", library.library_page, name="target_library"),
+]
