@@ -3,6 +3,7 @@ reviewer's queue filters and the public digest check. Forms only validate; repor
 from dataclasses import dataclass
 
 from django import forms
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from reports.enums import Status
@@ -138,7 +139,8 @@ FLAGS = (
 QUEUE_SORTS = {
     "code": ("-evaluation_year__year", "department__code"),
     "submitted": ("-evaluation_year__year", "submitted_at", "department__code"),
-    "submitted_desc": ("-evaluation_year__year", "-submitted_at", "department__code"),
+    # Never-submitted reports last on every database (PostgreSQL sorts NULL first when descending).
+    "submitted_desc": ("-evaluation_year__year", F("submitted_at").desc(nulls_last=True), "department__code"),
 }
 
 
