@@ -9,7 +9,7 @@ from audit.enums import Event
 from audit.services import audit_record, bind_request, unbind_request
 
 # View modules whose 404s are access attempts on hidden reports, not typos.
-REPORT_VIEW_MODULES = ("reports.", "budgets.")
+REPORT_VIEW_MODULES = ("reports.", "budgets.", "evidence.")
 
 
 def _is_report_view(request):

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "budgets",
     "audit",
     "backups",
+    "evidence",
 ]
 
 MIDDLEWARE = [
@@ -153,8 +154,30 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
+# Stored files (evidence, archived PDFs) go through Django's storage API, nowhere else. MEDIA_ROOT is the one
+# file store several app servers share (a mounted volume); nothing serves it: files leave only through
+# permission-checked views, so there is no MEDIA_URL route.
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "media/"
+STORAGES = {
+    # FileSystemStorage's location follows MEDIA_ROOT (no OPTIONS, so a changed MEDIA_ROOT is followed too).
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Stored files are readable by the app's account only.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+# Uploads being received are spooled here (the system's temporary directory by default) and moved into the
+# storage once checked; evidence uploads never go to memory (evidence.uploads).
+FILE_UPLOAD_TEMP_DIR = os.environ.get("DJANGO_FILE_UPLOAD_TEMP_DIR") or None
+
+# --- Evidence (佐证材料) ------------------------------------------------------------------------
+# Limits told at the upload field: one file, and all current files of one report together.
+EVIDENCE_MAX_FILE_BYTES = int(os.environ.get("EVIDENCE_MAX_FILE_MB", "50")) * 1024 * 1024
+EVIDENCE_MAX_REPORT_BYTES = int(os.environ.get("EVIDENCE_MAX_REPORT_MB", "300")) * 1024 * 1024
+# A ZIP of evidence: at most this many members, unpacking to at most this many bytes.
+EVIDENCE_MAX_ZIP_MEMBERS = int(os.environ.get("EVIDENCE_MAX_ZIP_MEMBERS", "200"))
+EVIDENCE_MAX_ZIP_UNPACKED_BYTES = int(os.environ.get("EVIDENCE_MAX_ZIP_UNPACKED_MB", "200")) * 1024 * 1024
 
 # --- Forms ----------------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -16,4 +16,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("targets.urls")),
     path("", include("reports.urls")),
+    path("", include("evidence.urls")),
 ]

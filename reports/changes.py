@@ -72,7 +72,11 @@ def _verbose(model, name):
 
 
 def shown(value):
-    """A value as a person reads it: （空） for blank, 是/否, categories by their label."""
+    """A value as a person reads it: （空） for blank, 是/否, categories by their label, a 佐证材料 file by
+    its name, description and the start of its SHA-256."""
+    if isinstance(value, dict) and "sha256" in value:
+        description = f"（{value['description']}）" if value.get("description") else ""
+        return f"{value.get('name', '')}{description} SHA-256 {str(value['sha256'])[:12]}…"
     if value is None or value == "" or value == [] or value == {}:
         return _("（空）")
     if value is True:
@@ -114,12 +118,16 @@ def path_label(path, *, score_labels=()):
     return path
 
 
+def _label(change, score_labels):
+    if change["path"].startswith("evidence."):
+        entry = change["new"] or change["old"] or {}
+        return _("佐证材料 · %(place)s") % {"place": entry.get("place_label") or change["path"][len("evidence."):]}
+    return path_label(change["path"], score_labels=score_labels)
+
+
 def described(changes, *, score_labels=()):
     """[Change] for document_diff's changes, in their order."""
-    return [
-        Change(label=path_label(c["path"], score_labels=score_labels), old=shown(c["old"]), new=shown(c["new"]))
-        for c in changes
-    ]
+    return [Change(label=_label(c, score_labels), old=shown(c["old"]), new=shown(c["new"])) for c in changes]
 
 
 def score_labels_of(report):

@@ -41,6 +41,11 @@ def _row_values(row, exclude=("id", "report", "order")):
 
 def _report_data(report):
     entries = {e.indicator_id: e for e in report.scores.all()}
+    # 佐证材料 per 评分表 row (evidence.Evidence through its reverse relation; prefetched as current_evidence).
+    evidence = {}
+    for row in getattr(report, "current_evidence", ()):
+        if row.indicator_id:
+            evidence[row.indicator_id] = evidence.get(row.indicator_id, 0) + 1
     scores = []
     for indicator in report.evaluation_year.rubric.third_level:
         entry = entries.get(indicator.pk)
@@ -52,6 +57,8 @@ def _report_data(report):
             "deduction_reason": entry.deduction_reason if entry else "",
             "suggested_score": entry.suggested_score if entry else None,
             "flagged": entry.flagged if entry else False,
+            "requires_evidence": indicator.requires_evidence,
+            "evidence_count": evidence.get(indicator.pk, 0),
         })
     quantitative = {c.value: [] for c in Category}
     for row in report.quantitative_indicators.all():
@@ -82,7 +89,11 @@ def check_data_for(reports):
         queryset=Indicator.objects.filter(level=3).select_related("shares_points_with").order_by("order"),
         to_attr="third_level",
     )
-    prefetch_related_objects(reports, *RELATIONS, "department__bureau", third_level)
+    current_evidence = Prefetch(
+        "evidence_files", queryset=Report._meta.get_field("evidence_files").related_model.objects.current(),
+        to_attr="current_evidence",
+    )
+    prefetch_related_objects(reports, *RELATIONS, "department__bureau", third_level, current_evidence)
     targets = targets_for_reports(reports)
     return {
         report.pk: {**_report_data(report), "targets": results_check_data(targets.get(report.pk))}

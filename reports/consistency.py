@@ -206,6 +206,9 @@ def _score_problems(data):
     grouped = {m["code"] for members in groups.values() for m in members}
     for row in rows:
         anchor = f"id_scores-score__{row['code']}"
+        if row.get("requires_evidence") and not row.get("evidence_count"):
+            problems.append(Problem("scores", f"evidence-{row['code']}", _(
+                "“%(label)s”须附佐证材料，请上传后再提交。") % {"label": row["label"]}))
         score = row["self_score"]
         if score is None:
             problems.append(Problem("scores", anchor, _("请填写“%(label)s”的自评得分。") % {"label": row["label"]}))

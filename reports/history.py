@@ -26,8 +26,39 @@ def flatten(document, prefix=""):
     return {prefix: document}
 
 
+EVIDENCE_KEY = "evidence"
+EVIDENCE_IDENTITY = ("place", "name", "description", "sha256")
+
+
+def evidence_diff(old, new):
+    """Files added to and removed from the documents' `evidence` lists, one change per file: path
+    "evidence.<place>", old/new the entry (None on the side where it is missing). A file is the same when
+    its place, name, description and SHA-256 are."""
+    def identity(entry):
+        return tuple(entry.get(k) for k in EVIDENCE_IDENTITY)
+
+    before = list((old or {}).get(EVIDENCE_KEY) or [])
+    after = list((new or {}).get(EVIDENCE_KEY) or [])
+    remaining = [identity(e) for e in before]
+    changes = []
+    for entry in after:
+        if identity(entry) in remaining:
+            remaining.remove(identity(entry))
+        else:
+            changes.append({"path": f"{EVIDENCE_KEY}.{entry['place']}", "old": None, "new": entry})
+    kept = [identity(e) for e in after]
+    for entry in before:
+        if identity(entry) in kept:
+            kept.remove(identity(entry))
+        else:
+            changes.append({"path": f"{EVIDENCE_KEY}.{entry['place']}", "old": entry, "new": None})
+    return changes
+
+
 def document_diff(old, new, *, ignore=("derived", "status")):
-    """Each value that differs between two documents, in the order of the new one, then removals."""
+    """Each value that differs between two documents, in the order of the new one, then removals; the
+    files of `evidence` are compared whole (evidence_diff)."""
+    ignore = (*ignore, EVIDENCE_KEY)
     old_flat = {k: v for k, v in flatten(old or {}).items() if k.split(".", 1)[0].split("[", 1)[0] not in ignore}
     new_flat = {k: v for k, v in flatten(new or {}).items() if k.split(".", 1)[0].split("[", 1)[0] not in ignore}
     changes = [
@@ -36,7 +67,7 @@ def document_diff(old, new, *, ignore=("derived", "status")):
         if path not in old_flat or old_flat[path] != value
     ]
     changes += [{"path": path, "old": value, "new": None} for path, value in old_flat.items() if path not in new_flat]
-    return changes
+    return changes + evidence_diff(old, new)
 
 
 def record_edit(*, report, by, section, before, after, revision=None):

@@ -73,7 +73,7 @@ class IndicatorInline(admin.StackedInline):
     formset = RubricIndicatorFormSet
     extra = 0
     fields = (
-        ("order", "level", "code", "is_custom"), "label", "standard", ("points", "parent", "shares_points_with"),
+        ("order", "level", "code", "is_custom", "requires_evidence"), "label", "standard", ("points", "parent", "shares_points_with"),
         ("rule_kind", "rule_params"),
     )
     show_change_link = True
@@ -142,7 +142,7 @@ class RubricAdmin(FrozenRubricMixin, admin.ModelAdmin):
 class IndicatorAdminForm(forms.ModelForm):
     class Meta:
         model = Indicator
-        fields = ("label", "standard", "points", "rule_kind", "rule_params", "is_custom", "order")
+        fields = ("label", "standard", "points", "rule_kind", "rule_params", "is_custom", "requires_evidence", "order")
 
     def clean(self):
         cleaned = super().clean()
@@ -162,7 +162,7 @@ class IndicatorAdminForm(forms.ModelForm):
 @admin.register(Indicator)
 class IndicatorAdmin(FrozenRubricMixin, admin.ModelAdmin):
     form = IndicatorAdminForm
-    list_display = ("rubric", "order", "level", "code", "label", "points", "rule_kind")
+    list_display = ("rubric", "order", "level", "code", "label", "points", "rule_kind", "requires_evidence")
     list_filter = ("rubric", "level", "rule_kind")
     list_select_related = ("rubric",)
     search_fields = ("code", "label")

@@ -50,6 +50,8 @@ class Indicator(models.Model):
     rule_kind = models.CharField(_("计分规则"), max_length=20, choices=RuleKind.choices, default=RuleKind.MANUAL)
     rule_params = models.JSONField(_("规则参数"), default=dict, blank=True)
     is_custom = models.BooleanField(_("个性化指标"), default=False)
+    # A 三级 row that must have 佐证材料 attached before the report can be submitted (evidence app).
+    requires_evidence = models.BooleanField(_("须附佐证材料"), default=False)
     order = models.PositiveIntegerField(_("顺序"), default=0)
 
     class Meta:

@@ -35,6 +35,7 @@ def rubric_nodes_from_data(data):
                 "rule_kind": rule.pop("kind", "manual"),
                 "rule_params": rule,
                 "is_custom": bool(item.get("is_custom", False)),
+                "requires_evidence": bool(item.get("requires_evidence", False)),
                 "order": len(nodes) + 1,
             })
             walk(item.get("children", ()), item["code"], level + 1)
@@ -52,7 +53,7 @@ def rubric_nodes_from_db(rubric):
             "label": row.label, "standard": row.standard, "points": row.points,
             "shares_points_with": row.shares_points_with.code if row.shares_points_with else None,
             "rule_kind": row.rule_kind, "rule_params": row.rule_params, "is_custom": row.is_custom,
-            "order": row.order,
+            "requires_evidence": row.requires_evidence, "order": row.order,
         }
         for row in rows
     ]
@@ -77,6 +78,7 @@ def rubric_create(*, name, nodes, based_on=None):
             rule_kind=node.get("rule_kind", "manual"),
             rule_params=node.get("rule_params") or {},
             is_custom=node.get("is_custom", False),
+            requires_evidence=node.get("requires_evidence", False),
             order=node["order"],
         )
     return rubric

@@ -3,7 +3,7 @@
 Roles: the department's clerk and head, the reviewer of its office, a reviewer of another office, a
 clerk of another department (same office), an admin and an anonymous visitor. Each request runs in a
 savepoint that is rolled back, so every role meets the report in the same state. A POST also says
-whether it changed the report (its revision moved): a refusal must change nothing.
+whether it changed the report (its revision moved, or its 佐证材料): a refusal must change nothing.
 
 Every URL pattern of the project must be in this matrix or in OTHER_OWNERS with a reason; every
 report-scoped URL (one with <pk>) must be in the matrix.
@@ -15,8 +15,12 @@ import pytest
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from evidence.models import Evidence
+from evidence.selectors import place_for
+from evidence.services import evidence_add
 from reports.enums import Status
 from reports.models import Report, ScoreEntry
+from tests.evidence.support import pdf_bytes, upload
 from tests.reports.editor_support import MODEL_BACKEND, blank_report, page_data
 from tests.reports.review_support import advance, make_people, submittable_report
 
@@ -111,6 +115,15 @@ REPORT_ENDPOINTS = (
     Endpoint("report_reopen", "POST", acts("admin", Status.APPROVED, 302, changes=True),
              data=lambda w: {**revision(w), "reason": "决算数据调整，重新填报。"}),
     Endpoint("report_history", "GET", seen(200)),
+    Endpoint("evidence_index", "GET", seen(200)),
+    Endpoint("evidence_place", "GET", seen(200), args=lambda w: [w["report"].pk, "section", "narrative"]),
+    # Refused before the body is read (403), so nothing of a refused upload is stored.
+    Endpoint("evidence_place", "POST", acts("clerk", Status.DRAFT, 302, changes=True),
+             args=lambda w: [w["report"].pk, "section", "narrative"],
+             data=lambda w: {"file": upload("说明.pdf", pdf_bytes()), "description": "补充说明"}),
+    Endpoint("evidence_file", "GET", seen(200), args=lambda w: [w["report"].pk, w["evidence"].pk]),
+    Endpoint("evidence_remove", "POST", edits(302, "clerk", Status.DRAFT),
+             args=lambda w: [w["report"].pk, w["evidence"].pk], data=lambda w: {}),
 )
 
 
@@ -237,11 +250,27 @@ OTHER_PREFIXES = {
 }
 
 
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 def _world(state):
     people = make_people()
     blank_report(people.department, year=2020)  # last year's report, so that copy forward can run
-    report = advance(submittable_report(people.department), people, state)
-    return {"people": people, "report": Report.objects.get(pk=report.pk)}
+    report = submittable_report(people.department)
+    evidence = evidence_add(report=report, place=place_for(report, "score", "budget_adjustment_rate"),
+                            upload=upload("预算调整批复.pdf", pdf_bytes()), by=people.clerk)
+    report = advance(report, people, state)
+    return {"people": people, "report": Report.objects.get(pk=report.pk), "evidence": evidence}
+
+
+def _content_state(report):
+    """What a refused request must leave alone: the report's revision and its files."""
+    return (
+        Report.objects.get(pk=report.pk).revision,
+        sorted(Evidence.objects.filter(report=report).values_list("pk", "removed_at")),
+    )
 
 
 def _request(client, endpoint, world, role):
@@ -250,6 +279,7 @@ def _request(client, endpoint, world, role):
     args = endpoint.args(world) if endpoint.args else [report.pk]
     url = reverse(endpoint.name, args=args)
     with transaction.atomic():
+        before = _content_state(report)
         client.logout()
         if role != "anonymous":
             client.force_login(getattr(world["people"], role), backend=MODEL_BACKEND)
@@ -259,7 +289,7 @@ def _request(client, endpoint, world, role):
             response = client.get(url)
         if hasattr(response, "streaming_content"):
             b"".join(response.streaming_content)
-        changed = Report.objects.get(pk=report.pk).revision != report.revision
+        changed = _content_state(report) != before
         transaction.set_rollback(True)
     return response.status_code, changed
 

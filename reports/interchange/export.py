@@ -61,7 +61,7 @@ def report_export(report):
         .get(pk=report.pk)
     )
     entries = {entry.indicator_id: entry for entry in report.scores.all()}
-    indicators = report.evaluation_year.rubric.indicators.filter(level=3).order_by("order")
+    indicators = list(report.evaluation_year.rubric.indicators.filter(level=3).order_by("order"))
     narrative = _one_to_one(report, "narrative")
     totals = report_score_totals(report)
     doc = {
@@ -92,12 +92,47 @@ def report_export(report):
         for indicator in indicators
         for entry in [entries.get(indicator.pk)]
     ]
+    evidence = _evidence(report, indicators)
+    if evidence:
+        doc["evidence"] = evidence
     doc["derived"] = {
         "self_total": SCORE_AMOUNT.dump(totals["self_total"]),
         "review_total": SCORE_AMOUNT.dump(totals["review_total"]),
         "grade": totals["grade"],
     }
     return doc
+
+
+def _evidence(report, indicators):
+    """The report's current 佐证材料 (evidence.models.Evidence, read through its reverse relation so that
+    reports does not import the evidence app), by place in document order, then upload order.
+
+    A place is scores/<code>, quantitative/<n> (the n-th row of `quantitative`) or section/<editor page>.
+    """
+    positions = {row.pk: n for n, row in enumerate(report.quantitative_indicators.all(), start=1)}
+    codes = {indicator.code: n for n, indicator in enumerate(indicators)}
+    rows = (
+        report.evidence_files.filter(removed_at__isnull=True).select_related("indicator", "quantitative")
+        .order_by("uploaded_at", "pk")
+    )
+    entries = []
+    for row in rows:
+        if row.place == "score":
+            place, order = f"scores/{row.indicator.code}", (1, codes.get(row.indicator.code, 0))
+            label = f"评分表 · {row.indicator.label}"
+        elif row.place == "quantitative":
+            if row.quantitative_id not in positions:
+                continue  # its indicator was deleted, and the file with it
+            number = positions[row.quantitative_id]
+            place, order, label = f"quantitative/{number}", (0, number), f"定量目标 · 第{number}项"
+        else:
+            place, order, label = f"section/{row.section}", (2, row.section), row.get_section_display()
+        entries.append((order, {
+            "place": place, "place_label": str(label), "name": row.name, "description": row.description,
+            "type": row.kind, "size": row.size, "sha256": row.sha256,
+        }))
+    entries.sort(key=lambda item: item[0])
+    return [entry for _order, entry in entries]
 
 
 def document_blank(*, year, code, name, issuer=""):
