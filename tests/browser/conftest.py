@@ -1,3 +1,4 @@
+"""Fixtures of the browser tests."""
 import pytest
 from playwright.sync_api import expect
 
@@ -6,11 +7,12 @@ from reports.demo import DEMO_PASSWORD
 
 @pytest.fixture
 def open_session(browser, browser_context_args, live_server):
-    """Sign a demo user in, in their own browser context (their own session, as on their own computer)."""
+    """open_session(username) signs a demo user in in a browser context of their own (their own session,
+    as on their own computer) and returns the page; downloads are accepted."""
     contexts = []
 
     def open_session(username):
-        context = browser.new_context(**browser_context_args)
+        context = browser.new_context(**browser_context_args, accept_downloads=True)
         contexts.append(context)
         page = context.new_page()
         page.goto(f"{live_server.url}/accounts/login/")
