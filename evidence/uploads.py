@@ -1,12 +1,14 @@
 """Receiving an evidence upload without holding it in memory.
 
-The view installs EvidenceUploadHandler as the request's only upload handler before the body is read:
+EvidenceUploadMiddleware (before CsrfViewMiddleware, whose token check is the first to read the body)
+makes EvidenceUploadHandler the only upload handler of the views marked with @evidence_upload:
 each chunk (64 KiB) is hashed and written to a temporary file, so a 50 MB file costs one chunk of
 memory. A file past the per-file limit stops being written at the limit; the form then refuses it with
 the limit named, instead of the request failing.
 """
 import hashlib
 
+from django.conf import settings
 from django.core.files.uploadhandler import TemporaryFileUploadHandler
 
 
@@ -41,3 +43,24 @@ class EvidenceUploadHandler(TemporaryFileUploadHandler):
         self.file.sha256 = self.digest.hexdigest()
         self.file.too_large = self.too_large
         return self.file
+
+
+def evidence_upload(view):
+    """Mark `view` as receiving evidence: its uploads stream through EvidenceUploadHandler."""
+    view.evidence_upload = True
+    return view
+
+
+class EvidenceUploadMiddleware:
+    """Installs EvidenceUploadHandler (with the per-file limit) for views marked @evidence_upload, before
+    anything reads the request body."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.method == "POST" and getattr(view_func, "evidence_upload", False):
+            request.upload_handlers = [EvidenceUploadHandler(request, max_bytes=settings.EVIDENCE_MAX_FILE_BYTES)]

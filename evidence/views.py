@@ -6,14 +6,12 @@ report or file is a 404; changing files needs evidence.change_evidence (the cler
 served only from here: with their own type, X-Content-Type-Options: nosniff, a sandboxing CSP, inline
 for PDF and images and as attachments otherwise.
 """
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from evidence.enums import SECTIONS, Place
@@ -27,7 +25,7 @@ from evidence.selectors import (
     report_evidence_bytes,
 )
 from evidence.services import evidence_add, evidence_record_download, evidence_remove
-from evidence.uploads import EvidenceUploadHandler
+from evidence.uploads import evidence_upload
 from reports.selectors import reports_visible_to
 
 # Inline files may show, never run: no script, no plugin, no network, no form, in a sandbox.
@@ -65,23 +63,15 @@ def index(request, pk):
     })
 
 
-@csrf_exempt  # the upload handlers must be set before the CSRF check reads the body; _place checks it
+@evidence_upload
 @login_required
 @require_http_methods(["GET", "POST"])
 def place(request, pk, kind, ref):
-    """One place's files and the upload form (POST: attach one file)."""
+    """One place's files and the upload form (POST: attach one file, streamed by EvidenceUploadHandler)."""
     report = _report(request, pk)
     target = place_for(report, kind, ref)
-    if request.method == "POST":
-        if not request.user.has_perm("evidence.change_evidence", report):
-            # Refused before the body is read: nothing of the file reaches the disk.
-            raise PermissionDenied(_("这份报告当前不能修改佐证材料。"))
-        request.upload_handlers = [EvidenceUploadHandler(request, max_bytes=settings.EVIDENCE_MAX_FILE_BYTES)]
-    return _place(request, report, target)
-
-
-@csrf_protect
-def _place(request, report, target):
+    if request.method == "POST" and not request.user.has_perm("evidence.change_evidence", report):
+        raise PermissionDenied(_("这份报告当前不能修改佐证材料。"))
     status = 200
     used = report_evidence_bytes(report)
     if request.method == "POST":

@@ -41,3 +41,19 @@ def test_past_the_limit_the_file_stops_being_written_and_is_marked():
 
     assert (upload.too_large, upload.size) == (True, len(content))
     assert len(upload.read()) <= 1024 * 1024
+
+
+def test_the_middleware_streams_only_the_marked_views_uploads(rf, settings):
+    from django.urls import resolve
+
+    from evidence.uploads import EvidenceUploadMiddleware
+
+    settings.EVIDENCE_MAX_FILE_BYTES = 1234
+    middleware = EvidenceUploadMiddleware(lambda request: None)
+    upload_request, other_request = rf.post("/reports/1/evidence/score/x/"), rf.post("/reports/1/check/")
+
+    middleware.process_view(upload_request, resolve("/reports/1/evidence/score/x/").func, (), {})
+    middleware.process_view(other_request, resolve("/reports/1/submit/").func, (), {})
+
+    assert [(type(h).__name__, h.max_bytes) for h in upload_request.upload_handlers] == [("EvidenceUploadHandler", 1234)]
+    assert "EvidenceUploadHandler" not in [type(h).__name__ for h in other_request.upload_handlers]

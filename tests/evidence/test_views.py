@@ -154,7 +154,7 @@ def test_removing_from_an_approved_report_is_refused(client, report, people):
     assert client.get(response["Location"]).content.decode().count("这份报告当前不能修改佐证材料。") == 1
 
 
-def test_uploading_to_a_submitted_report_is_refused_before_the_body_is_read(client, report, people, media):
+def test_uploading_to_a_submitted_report_is_refused_and_nothing_is_stored(client, report, people, media):
     submitted = advance(report, people, Status.DEPT_REVIEW)
     login(client, people.clerk)
 
