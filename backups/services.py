@@ -35,6 +35,7 @@ from backups.manifest import (
     manifest_read,
     manifest_write,
 )
+from evidence.models import Evidence
 from reports.approval import document_digest
 from reports.enums import Status
 from reports.models import Report
@@ -238,6 +239,7 @@ def backup_verify(*, directory, using=DEFAULT_DB_ALIAS, check_files=True, instal
         result.problems += _count_problems(manifest, using)
         result.problems += _audit_problems(manifest, using)
         result.problems += _approved_problems(manifest, using, result)
+        result.problems += _evidence_problems(manifest, using, result)
         result.problems += _media_problems(manifest, result)
         result.checked["rows"] = sum(m["count"] for m in manifest["models"])
     return result
@@ -291,6 +293,28 @@ def _approved_problems(manifest, using, result):
         elif file_sha256(path) != listed["sha256"]:
             problems.append(_("%(report)s的审定版PDF校验和不符：%(file)s") % {"report": name, "file": path})
     result.checked["approved_reports"] = len(approved)
+    return problems
+
+
+def _evidence_problems(manifest, using, result):
+    """Every evidence file (current or removed: the history keeps both) listed in the backup and present in
+    MEDIA_ROOT with the SHA-256 its row recorded when it was uploaded."""
+    problems, files, count = [], manifest["files"], 0
+    rows = Evidence.objects.using(using).order_by("pk").values_list("report_id", "name", "file", "sha256")
+    for report_id, name, stored, sha256 in rows.iterator(chunk_size=500):
+        count += 1
+        label = _("%(report)s号报告的佐证材料“%(name)s”（%(file)s）") % {"report": report_id, "name": name, "file": stored}
+        listed = files.get(MEDIA_PREFIX + stored)
+        path = _media_root() / stored
+        if listed is None:
+            problems.append(_("%(evidence)s不在备份中。") % {"evidence": label})
+        elif listed["sha256"] != sha256:
+            problems.append(_("%(evidence)s在备份中的校验和与上传时不符。") % {"evidence": label})
+        if not path.is_file():
+            problems.append(_("%(evidence)s缺失。") % {"evidence": label})
+        elif file_sha256(path) != sha256:
+            problems.append(_("%(evidence)s的校验和与上传时不符（文件已损坏或被修改）。") % {"evidence": label})
+    result.checked["evidence_files"] = count
     return problems
 
 
