@@ -110,8 +110,15 @@ def _additional_active(holder):
 
 
 def _structured_active_content(path):
-    """Active content pypdf finds in the document's structure (also inside compressed object streams)."""
-    reader = PdfReader(path)
+    """Active content pypdf finds in the document's structure (also inside compressed object streams).
+
+    pypdf is given an open file, not the path (with a path it reads the whole file into memory): it then
+    seeks to the objects it needs, and page contents and images are never read."""
+    with open(path, "rb") as handle:
+        return _structured_active(PdfReader(handle))
+
+
+def _structured_active(reader):
     if reader.is_encrypted:
         raise _field_error(_("PDF已加密，无法检查其内容。请去除密码保护后再上传。"))
     root = reader.trailer["/Root"].get_object()
