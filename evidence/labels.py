@@ -16,3 +16,12 @@ def place_label(place, indicator=None, quantitative=None, section=""):
         return _("定量目标 · %(category)s · %(target)s") % {
             "category": Category(quantitative.category).label, "target": target}
     return str(SECTIONS.get(section, section))
+
+
+def place_key(place, indicator=None, quantitative_id=None, section=""):
+    """The place as pages group files: scores/<code>, quantitative/<row id>, section/<editor page>."""
+    if place == Place.SCORE:
+        return f"scores/{indicator.code}"
+    if place == Place.QUANTITATIVE:
+        return f"quantitative/{quantitative_id}"
+    return f"section/{section}"

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from evidence.enums import KINDS, SECTIONS, Place
-from evidence.labels import place_label
+from evidence.labels import place_key, place_label
 
 STORAGE_PREFIX = "evidence"
 
@@ -91,9 +91,4 @@ class Evidence(models.Model):
 
     @property
     def place_key(self):
-        """The place as the report's document names it: scores/<code>, quantitative/<id>, section/<key>."""
-        if self.place == Place.SCORE:
-            return f"scores/{self.indicator.code}"
-        if self.place == Place.QUANTITATIVE:
-            return f"quantitative/{self.quantitative_id}"
-        return f"section/{self.section}"
+        return place_key(self.place, self.indicator, self.quantitative_id, self.section)

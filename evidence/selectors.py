@@ -6,7 +6,7 @@ from django.db.models import Sum
 from django.http import Http404
 
 from evidence.enums import SECTIONS, Place
-from evidence.labels import place_label
+from evidence.labels import place_key, place_label
 from evidence.models import Evidence
 from reports.models import QuantitativeIndicator
 from scoring.models import Indicator
@@ -23,11 +23,7 @@ class PlaceRef:
 
     @property
     def key(self):
-        if self.place == Place.SCORE:
-            return f"scores/{self.indicator.code}"
-        if self.place == Place.QUANTITATIVE:
-            return f"quantitative/{self.quantitative.pk}"
-        return f"section/{self.section}"
+        return place_key(self.place, self.indicator, self.quantitative.pk if self.quantitative else None, self.section)
 
     @property
     def url_args(self):
