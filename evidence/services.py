@@ -126,7 +126,7 @@ def evidence_remove(*, evidence, by):
     """
     with transaction.atomic():
         locked = _lock(evidence.report, by)
-        row = Evidence.objects.select_for_update().select_related("indicator", "quantitative").get(pk=evidence.pk)
+        row = Evidence.objects.select_for_update(of=("self",)).select_related("indicator", "quantitative").get(pk=evidence.pk)
         if row.removed_at is not None:
             return row
         with edit_recorded(report=locked, by=by, section=HISTORY_SECTION, revision=locked.revision):
