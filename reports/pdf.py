@@ -5,9 +5,9 @@ django.contrib.staticfiles finders) under an internal origin and refuses everyth
 hosts, file://, data:, ...), logging each refusal. User text is escaped by the templates, so it
 can never become markup; the fetcher is the second wall.
 
-WeasyPrint does not repeat a rowspan cell after a page break, so the 评分表 prints one 一级 cell
-per 二级 group (groups never split) and hides the label of a group continuing the 一级 above it;
-after layout, `_reveal_continued_labels` shows that label again wherever such a group starts a page.
+The form's merged cells are a cell in each row (reports.layout): a continuation holds a hidden
+copy of its label; after layout, `_reveal_continued_labels` shows that copy in the first body row
+of each page a table spans, so a group split by a page break repeats its label there.
 """
 import hashlib
 import logging
@@ -82,12 +82,17 @@ def report_pdf_html(report, context=None):
     return render_to_string(PDF_TEMPLATE, context or report_output_context(report))
 
 
-def html_to_pdf(html, *, fetcher=None):
-    """Lay out `html` (from report_pdf_html) and write the PDF bytes."""
+def html_to_document(html, *, fetcher=None):
+    """Lay out `html` (from report_pdf_html): WeasyPrint's pages, with continued labels shown."""
     fetcher = fetcher or StaticFilesURLFetcher()
     document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render()
     _reveal_continued_labels(document)
-    return document.write_pdf()
+    return document
+
+
+def html_to_pdf(html, *, fetcher=None):
+    """Lay out `html` (from report_pdf_html) and write the PDF bytes."""
+    return html_to_document(html, fetcher=fetcher).write_pdf()
 
 
 def report_render_pdf(*, report, fetcher=None):
@@ -150,7 +155,7 @@ def _descendants(box):
 
 
 def _reveal_continued_labels(document):
-    """Show the hidden 一级 label of a 评分表 group wherever that group is the first on a page."""
+    """Show the hidden copies (`.cont` cells) in the first body row of every page of every table."""
     for page in document.pages:
         for box in _descendants(page._page_box):
             if not isinstance(box, boxes.TableBox):
@@ -160,7 +165,7 @@ def _reveal_continued_labels(document):
             if not body:
                 continue
             for cell in body[0].children[0].children:
-                if "continues" in (cell.element.get("class") or "").split():
+                if "cont" in (cell.element.get("class") or "").split():
                     for part in _descendants(cell):
                         style = part.style.copy()
                         style["visibility"] = "visible"

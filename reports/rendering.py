@@ -6,7 +6,7 @@ derived totals. Templates only loop and print; they never query the database (al
 loaded by `report_output_context` in a fixed number of queries).
 """
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from budgets.money import fmt_money, total
 from reports.enums import BENEFIT_CATEGORIES, OUTPUT_CATEGORIES, Category
+from reports.layout import RUBRIC_PT, Cell, Chunk, label_lines, merged_column, text_chunks
 from reports.narrative import HEADINGS_ONLY, OUTLINE
 from reports.selectors import report_score_totals
 
@@ -80,70 +81,91 @@ def numbered(prefix, texts):
 
 
 # --- Tables ---------------------------------------------------------------------------------
+# Column grids in percent of the page's text width; the CSS classes of the colgroups match them
+# (report.css), and the labels are broken to fit them (reports.layout.label_lines).
+OVERVIEW_LABEL_PCT = 18
+MONEY_ORG_PCT = 20  # 机构名称: one width in all four 收支 tables, so it wraps the same way in each
+QUALITATIVE_ACTUAL_PCT = 20
+QUANT_GROUP_PCT, QUANT_CATEGORY_PCT = 13, 12
+RUBRIC_PCT = {"level1": 10, "level2": 11, "level3": 14}
+SAME_AS_ABOVE = "（同上）"
+
+
+def _same_as_above(_lines):
+    return [_(SAME_AS_ABOVE)]
+
+
+@dataclass
+class TextRow:
+    """One chunk of a long cell of 一、基本概况, as a row: its label (with （续） when it continues)."""
+
+    label: Cell
+    chunk: Chunk
+    cont: bool = False
+    open: bool = False
+
+
+def long_rows(label, paragraphs):
+    """A long cell as rows of bounded size; only the first shows the label, the others hold “label（续）”."""
+    chunks = text_chunks(paragraphs)
+    continued = label_lines(_("%(label)s（续）") % {"label": label}, OVERVIEW_LABEL_PCT)
+    rows = []
+    for index, chunk in enumerate(chunks):
+        first = index == 0
+        rows.append(TextRow(
+            label=Cell(lines=label_lines(label, OVERVIEW_LABEL_PCT) if first else continued, cont=not first,
+                       open=index < len(chunks) - 1),
+            chunk=chunk, cont=not first, open=index < len(chunks) - 1,
+        ))
+    return rows
+
+
 @dataclass
 class MoneyTable:
-    rows: list  # [(org_name, [formatted cell, ...]), ...]
+    rows: list  # [(org_name lines, [formatted cell, ...]), ...]
     total: list | None  # formatted 合计 cells when the table holds more than one 机构 row
     blank: list  # the cells of the one blank row printed when the table holds no 机构 row
+    columns: int = 0  # the number of amount columns (the grid: cols-N in report.css)
+
+    @property
+    def data_pct(self):
+        return (100 - MONEY_ORG_PCT) / self.columns if self.columns else 0
 
 
 def money_table(rows, columns):
     """A 收支 table: each 机构 row formatted, plus a 合计 row when there are several 机构."""
-    printed = [(row.org_name, [fmt_money(getattr(row, c)) for c in columns]) for row in rows]
+    printed = [(label_lines(row.org_name, MONEY_ORG_PCT), [fmt_money(getattr(row, c)) for c in columns])
+               for row in rows]
     footer = None
     if len(rows) > 1:
         footer = [fmt_money(total(getattr(row, c) for row in rows)) for c in columns]
-    return MoneyTable(rows=printed, total=footer, blank=[""] * len(columns))
-
-
-@dataclass
-class SpanCell:
-    text: str
-    rowspan: int = 1
+    return MoneyTable(rows=printed, total=footer, blank=[""] * len(columns), columns=len(columns))
 
 
 @dataclass
 class QualitativeRow:
     target: str
-    actual: SpanCell | None  # None where the row above's 实际完成 cell continues
+    actual: Cell  # merged with the rows around it when they hold the same 实际完成
 
 
 def qualitative_rows(goals):
     """定性目标: "目标N：…" per goal; equal consecutive 实际完成 texts print once in a merged cell."""
-    rows = []
-    previous = None
-    for text, goal in zip(numbered(_("目标"), [g.target for g in goals]), goals, strict=True):
-        if previous is not None and goal.actual == previous.text:
-            previous.rowspan += 1
-            rows.append(QualitativeRow(target=text, actual=None))
-        else:
-            previous = SpanCell(goal.actual)
-            rows.append(QualitativeRow(target=text, actual=previous))
-    return rows
+    targets = numbered(_("目标"), [g.target for g in goals])
+    actuals = merged_column([(g.actual, g.actual.splitlines()) for g in goals], repeat=_same_as_above)
+    return [QualitativeRow(target=t, actual=a) for t, a in zip(targets, actuals, strict=True)]
 
 
 @dataclass
 class QuantRow:
+    group: Cell  # 产出目标 / 效益目标 (with its note in the first row: `note`)
+    category: Cell  # 质量指标 …
     target: str
     actual: str
+    note: str = ""
 
 
-@dataclass
-class QuantCategory:
-    label: str
-    rows: list
-
-
-@dataclass
-class QuantGroup:
-    label: str
-    note: str
-    categories: list
-    rowspan: int
-
-
-def quantitative_groups(indicators):
-    """定量目标 tree: 产出目标 → 质量/数量/时效/成本, 效益目标 → 社会/经济/生态效益 and 满意度.
+def quantitative_rows(indicators):
+    """定量目标 tree as rows: 产出目标 → 质量/数量/时效/成本, 效益目标 → 社会/经济/生态效益 and 满意度.
 
     Every category prints, with one blank row when it holds no indicator; "指标N：" is prefixed
     when a category holds more than one.
@@ -155,53 +177,41 @@ def quantitative_groups(indicators):
         "output": (_("产出目标"), _("（部门工作实绩，包含上级部门和区委区政府布置的重点工作、实事任务等，根据部门实际进行调整细化）")),
         "benefit": (_("效益目标"), _("（预期实现的效益）")),
     }
-    groups = []
+    flat = []  # (group key, category, target, actual)
     for key, categories in QUANTITATIVE_GROUPS:
-        printed = []
         for category in categories:
             items = by_category.get(category, [])
             targets = [i.target for i in items]
             if len(items) > 1:
                 targets = numbered(_("指标"), targets)
-            rows = [QuantRow(t, i.actual) for t, i in zip(targets, items, strict=True)] or [QuantRow("", "")]
-            printed.append(QuantCategory(label=Category(category).label, rows=rows))
-        label, note = labels[key]
-        groups.append(QuantGroup(label=label, note=note, categories=printed,
-                                 rowspan=sum(len(c.rows) for c in printed)))
-    return groups
+            pairs = [(t, i.actual) for t, i in zip(targets, items, strict=True)] or [("", "")]
+            flat.extend((key, category, target, actual) for target, actual in pairs)
+    groups = merged_column([(key, label_lines(labels[key][0], QUANT_GROUP_PCT)) for key, *_rest in flat])
+    categories = merged_column([
+        (category, label_lines(Category(category).label, QUANT_CATEGORY_PCT)) for _key, category, *_rest in flat
+    ])
+    return [
+        QuantRow(group=g, category=c, target=target, actual=actual, note="" if g.cont else labels[key][1])
+        for (key, _category, target, actual), g, c in zip(flat, groups, categories, strict=True)
+    ]
 
 
 # --- 评分表 ----------------------------------------------------------------------------------
 @dataclass
 class RubricRow:
-    label: str
-    standard: SpanCell | None  # None: the row above's 评分标准 cell continues over this row
-    points: SpanCell | None  # None: shares the 分值 printed in the row above
+    level1: Cell
+    level2: Cell
+    label: list  # the 三级 label's lines
+    standard: Cell  # merged over the rows of a 二级 that share one 评分标准
+    points: Cell  # merged over the rows that share one 分值
     self_score: str
     review_score: str
     reason: str
 
 
 @dataclass
-class RubricGroup:
-    """One 二级 indicator with its 三级 rows: printed as one unbreakable <tbody>.
-
-    The 一级 cell is printed in every group; `first_continues` marks a group continuing the 一级
-    of the group before it: its label is hidden on screen and, in the PDF, shown again only when
-    the group starts a page (see reports.pdf). `first_open` marks a group followed by another of
-    the same 一级, so the cell has no bottom border.
-    """
-
-    first_label: str
-    first_continues: bool
-    first_open: bool
-    label: str
-    rows: list = field(default_factory=list)
-
-
-@dataclass
 class Rubric:
-    groups: list
+    rows: list
     points_total: str
     self_total: str
     review_total: str
@@ -213,11 +223,11 @@ def _with_points(indicator):
 
 
 def rubric_table(indicators, entries):
-    """The 评分表 as printed: 二级 groups of 三级 rows with merged 评分标准 and shared 分值 cells.
+    """The 评分表 as printed: one row per 三级 indicator, with merged 一级/二级, 评分标准 and 分值 cells.
 
     A 三级 row with a blank 评分标准 continues the one above it in the same 二级 (职责履行's six
     rows share one standard); a row sharing its 分值 with the row above (经济/社会/生态效益
-    share 15) prints no 分值 of its own.
+    share 15) prints no 分值 of its own. Returns (rows, points total, whether any row is reviewed).
     """
     children = defaultdict(list)
     for indicator in sorted(indicators, key=lambda i: i.order):
@@ -225,48 +235,43 @@ def rubric_table(indicators, entries):
     by_indicator = {e.indicator_id: e for e in entries}
     reviewed = any(e.review_score is not None for e in entries)
 
-    groups = []
+    flat = []  # (first, second, third or None, standard key, standard lines, points key, points)
     for first in children[None]:
-        seconds = children[first.pk]
-        for position, second in enumerate(seconds):
-            group = RubricGroup(
-                first_label=f"{spaced(first.label)}（{fmt_score(first.points)}分）",
-                first_continues=position > 0,
-                first_open=position < len(seconds) - 1,
-                label=_with_points(second),
-            )
-            standard = points = None
-            points_lead = None
+        for second in children[first.pk]:
+            standard_key = points_key = None
             for third in children[second.pk] or [None]:
                 if third is None:  # a 二级 without 三级 rows still prints its line
-                    group.rows.append(RubricRow("", SpanCell(""), SpanCell(""), "", "", ""))
+                    flat.append((first, second, None, ("none", second.pk), [""], ("none", second.pk), ""))
                     continue
-                entry = by_indicator.get(third.pk)
-                if standard is not None and not third.standard.strip():
-                    standard.rowspan += 1
-                    row_standard = None
-                else:
-                    standard = row_standard = SpanCell(third.standard)
-                if third.shares_points_with_id is not None and third.shares_points_with_id == points_lead:
-                    points.rowspan += 1
-                    row_points = None
-                else:
-                    points = row_points = SpanCell(fmt_score(third.points))
-                    points_lead = third.pk
-                reason = entry.deduction_reason if entry else ""
-                if entry and entry.review_note:
-                    reason = "\n".join(filter(None, [reason, _("复核说明：%(note)s") % {"note": entry.review_note}]))
-                group.rows.append(RubricRow(
-                    label=third.label,
-                    standard=row_standard,
-                    points=row_points,
-                    self_score=fmt_score(entry.self_score) if entry else "",
-                    review_score=_review_score(entry),
-                    reason=reason,
-                ))
-            groups.append(group)
+                if standard_key is None or third.standard.strip():
+                    standard_key = ("standard", third.pk)
+                    standard_lines = third.standard.splitlines()
+                if points_key is None or third.shares_points_with_id is None or third.shares_points_with_id != points_key[1]:
+                    points_key = ("points", third.pk)
+                    points = fmt_score(third.points)
+                flat.append((first, second, third, standard_key,
+                             standard_lines if standard_key == ("standard", third.pk) else [""], points_key, points))
+    pct = RUBRIC_PCT
+    level1 = merged_column([(f.pk, label_lines(f"{spaced(f.label)}（{fmt_score(f.points)}分）", pct["level1"],
+                                               RUBRIC_PT, points_line=True)) for f, *_rest in flat])
+    level2 = merged_column([(s.pk, label_lines(_with_points(s), pct["level2"], RUBRIC_PT)) for _f, s, *_rest in flat])
+    standards = merged_column([(key, lines) for *_head, key, lines, _pk, _p in flat], repeat=_same_as_above)
+    points = merged_column([(key, [value]) for *_head, key, value in flat], repeat=lambda _lines: [""])
+    rows = []
+    for (_f, _s, third, *_rest), c1, c2, cs, cp in zip(flat, level1, level2, standards, points, strict=True):
+        entry = by_indicator.get(third.pk) if third else None
+        reason = entry.deduction_reason if entry else ""
+        if entry and entry.review_note:
+            reason = "\n".join(filter(None, [reason, _("复核说明：%(note)s") % {"note": entry.review_note}]))
+        rows.append(RubricRow(
+            level1=c1, level2=c2, label=label_lines(third.label, pct["level3"], RUBRIC_PT) if third else [""],
+            standard=cs, points=cp,
+            self_score=fmt_score(entry.self_score) if entry else "",
+            review_score=_review_score(entry),
+            reason=reason,
+        ))
     points_total = sum((i.points or Decimal(0) for i in children[None]), Decimal(0))
-    return groups, fmt_score(points_total), reviewed
+    return rows, fmt_score(points_total), reviewed
 
 
 def _review_score(entry):
@@ -319,7 +324,7 @@ def report_output_context(report):
     year = report.evaluation_year
     totals = report_score_totals(report)
     scores = list(report.scores.all())
-    groups, points_total, reviewed = rubric_table(year.rubric.indicators.all(), scores)
+    rubric_rows, points_total, reviewed = rubric_table(year.rubric.indicators.all(), scores)
     tables = {
         key: money_table(list(getattr(report, related).all()), columns)
         for key, (related, columns) in MONEY_COLUMNS.items()
@@ -341,13 +346,15 @@ def report_output_context(report):
             "contact_phone": report.contact_phone,
             "staff_quota": fmt_headcount(report.staff_quota),
             "actual_headcount": fmt_headcount(report.actual_headcount),
-            "functions": _paragraphs(report.functions),
-            "tasks": numbered(_("任务"), [t.text for t in report.tasks.all()]),
-            "achievements": _paragraphs(report.achievements),
+            "long_rows": [
+                *long_rows(_("职能职责概述"), _paragraphs(report.functions)),
+                *long_rows(_("年度主要工作内容"), numbered(_("任务"), [t.text for t in report.tasks.all()])),
+                *long_rows(_("年度部门（单位）总体运行情况及取得的成绩"), _paragraphs(report.achievements)),
+            ],
         },
         "tables": tables,
         "qualitative": qualitative_rows(list(report.qualitative_goals.all())),
-        "quantitative": quantitative_groups(report.quantitative_indicators.all()),
+        "quantitative": quantitative_rows(report.quantitative_indicators.all()),
         "self_total": _("%(score)s分") % {"score": fmt_score(totals["self_total"])}
         if totals["self_total"] is not None else "",
         "review_total": _("%(score)s分") % {"score": fmt_score(totals["review_total"])}
@@ -368,7 +375,7 @@ def report_output_context(report):
         },
         "narrative": narrative_sections(_narrative(report)),
         "rubric": Rubric(
-            groups=groups,
+            rows=rubric_rows,
             points_total=points_total,
             self_total=fmt_score(totals["self_total"]),
             review_total=fmt_score(totals["review_total"]),

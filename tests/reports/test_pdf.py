@@ -195,7 +195,8 @@ def test_demo_pdf_repeats_the_rubric_header_and_first_level_cell_after_a_page_br
 
     assert len(rubric_pages) == 2
     assert [text.count("过程（40分）") for text in rubric_pages] == [1, 1]  # hidden where the cell continues
-    assert rubric_pages[1].startswith(header + "过程（40分）资产管理（10分）管理制度健全性")
+    # A 二级 group split by the page break: its 一级 and 二级 labels are repeated on the next page.
+    assert rubric_pages[1].startswith(header + "过程（40分）预算管理（15分）公务卡刷卡率")
 
 
 def test_demo_pdf_numbers_pages_after_the_cover(demo_pdf):

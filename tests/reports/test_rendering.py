@@ -6,17 +6,17 @@ from django.template.loader import render_to_string
 
 from budgets.models import ExpenditureRow, FixedAssetRow, IncomeRow, ThreePublicRow
 from reports.enums import Category
+from reports.layout import Cell
 from reports.models import Evaluator, Narrative, QualitativeGoal, QuantitativeIndicator, Report, ScoreEntry, Task
 from reports.rendering import (
     BLANK_DATE,
-    SpanCell,
     fmt_date,
     fmt_score,
     money_table,
     narrative_sections,
     numbered,
     qualitative_rows,
-    quantitative_groups,
+    quantitative_rows,
     report_output_context,
     rubric_table,
     spaced,
@@ -91,9 +91,9 @@ def test_money_table_prints_blank_as_blank_and_zero_as_zero_without_total_for_on
 
     table = money_table([row], ("total", "in_use", "rented", "other"))
 
-    assert table.rows == [("本级", ["92.43", "92.43", "0", ""])]
+    assert table.rows == [(["本级"], ["92.43", "92.43", "0", ""])]
     assert table.total is None
-    assert table.blank == ["", "", "", ""]
+    assert (table.blank, table.columns, table.data_pct) == (["", "", "", ""], 4, 20)
 
 
 def test_money_table_adds_total_row_for_several_institutions():
@@ -108,6 +108,14 @@ def test_money_table_adds_total_row_for_several_institutions():
     assert table.total == ["120.75", ""]
 
 
+def test_money_table_breaks_a_long_institution_name_into_even_lines():
+    row = Row(org_name="岳阳市岳阳楼区融媒体中心新闻采编部", total=None)
+
+    table = money_table([row], ("total",))
+
+    assert table.rows[0][0] == ["岳阳市岳阳楼", "区融媒体中心", "新闻采编部"]
+
+
 # --- 三、goals -----------------------------------------------------------------------------
 def test_qualitative_rows_number_goals_and_merge_equal_results():
     goals = [Row(target="甲", actual="已完成"), Row(target="乙", actual="已完成"), Row(target="丙", actual="部分完成")]
@@ -115,10 +123,12 @@ def test_qualitative_rows_number_goals_and_merge_equal_results():
     rows = qualitative_rows(goals)
 
     assert [r.target for r in rows] == ["目标1：甲", "目标2：乙", "目标3：丙"]
-    assert [r.actual for r in rows] == [SpanCell("已完成", 2), None, SpanCell("部分完成", 1)]
+    assert [r.actual for r in rows] == [
+        Cell(["已完成"], open=True), Cell(["（同上）"], cont=True), Cell(["部分完成"]),
+    ]
 
 
-def test_quantitative_groups_prefix_only_categories_with_several_rows_and_keep_empty_categories():
+def test_quantitative_rows_prefix_only_categories_with_several_rows_and_keep_empty_categories():
     indicators = [
         Row(category=Category.QUALITY, target="甲", actual="已完成"),
         Row(category=Category.QUALITY, target="乙", actual="已完成"),
@@ -126,73 +136,76 @@ def test_quantitative_groups_prefix_only_categories_with_several_rows_and_keep_e
         Row(category=Category.SATISFACTION, target="满意", actual="98%"),
     ]
 
-    output, benefit = quantitative_groups(indicators)
+    rows = quantitative_rows(indicators)
 
-    assert output.label == "产出目标"
-    assert output.note == "（部门工作实绩，包含上级部门和区委区政府布置的重点工作、实事任务等，根据部门实际进行调整细化）"
-    assert [(c.label, [(r.target, r.actual) for r in c.rows]) for c in output.categories] == [
-        ("质量指标", [("指标1：甲", "已完成"), ("指标2：乙", "已完成")]),
-        ("数量指标", [("", "")]),
-        ("时效指标", [("及时", "已完成")]),
-        ("成本指标", [("", "")]),
+    assert [(r.group.lines, r.group.cont, r.category.lines, r.category.cont, r.target, r.actual) for r in rows] == [
+        (["产出目标"], False, ["质量指标"], False, "指标1：甲", "已完成"),
+        (["产出目标"], True, ["质量指标"], True, "指标2：乙", "已完成"),
+        (["产出目标"], True, ["数量指标"], False, "", ""),
+        (["产出目标"], True, ["时效指标"], False, "及时", "已完成"),
+        (["产出目标"], True, ["成本指标"], False, "", ""),
+        (["效益目标"], False, ["社会效益"], False, "", ""),
+        (["效益目标"], True, ["经济效益"], False, "", ""),
+        (["效益目标"], True, ["生态效益"], False, "", ""),
+        (["效益目标"], True, ["社会公众", "或服务对", "象满意度"], False, "满意", "98%"),
     ]
-    assert output.rowspan == 5
-    assert (benefit.label, benefit.note) == ("效益目标", "（预期实现的效益）")
-    assert [c.label for c in benefit.categories] == ["社会效益", "经济效益", "生态效益", "社会公众或服务对象满意度"]
-    assert benefit.categories[3].rows[0].target == "满意"
-    assert benefit.rowspan == 4
+    assert [r.note for r in rows if r.note] == [
+        "（部门工作实绩，包含上级部门和区委区政府布置的重点工作、实事任务等，根据部门实际进行调整细化）", "（预期实现的效益）",
+    ]
+    assert [r.group.open for r in rows] == [True, True, True, True, False, True, True, True, False]
 
 
 # --- 评分表 ---------------------------------------------------------------------------------
-def test_rubric_table_groups_rows_by_second_level_with_first_level_continuations(report):
+def test_rubric_table_merges_first_and_second_levels_and_breaks_their_points_onto_a_line(report):
     score_all(report)
 
-    groups, points_total, reviewed = rubric_table(report.evaluation_year.rubric.indicators.all(), report.scores.all())
+    rows, points_total, reviewed = rubric_table(report.evaluation_year.rubric.indicators.all(), report.scores.all())
 
-    assert [(g.first_label, g.first_continues, g.first_open, g.label, len(g.rows)) for g in groups] == [
-        ("投  入（15分）", False, False, "预算配置（15分）", 3),
-        ("过  程（40分）", False, True, "预算执行（15分）", 4),
-        ("过  程（40分）", True, True, "预算管理（15分）", 5),
-        ("过  程（40分）", True, False, "资产管理（10分）", 3),
-        ("产  出（25分）", False, False, "职责履行（25分）", 6),
-        ("效  果（20分）", False, False, "履职效益（20分）", 4),
+    shown = [(r.level1.lines, r.level2.lines) for r in rows if not r.level2.cont]
+    assert shown == [
+        (["投  入", "（15分）"], ["预算配置", "（15分）"]),
+        (["过  程", "（40分）"], ["预算执行", "（15分）"]),
+        (["过  程", "（40分）"], ["预算管理", "（15分）"]),
+        (["过  程", "（40分）"], ["资产管理", "（10分）"]),
+        (["产  出", "（25分）"], ["职责履行", "（25分）"]),
+        (["效  果", "（20分）"], ["履职效益", "（20分）"]),
     ]
+    assert [r.level1.cont for r in rows[:8]] == [False, True, True, False, True, True, True, True]
     assert (points_total, reviewed) == ("100", False)
 
 
 def test_rubric_table_prints_every_row_with_points_and_self_score(report):
     score_all(report)
 
-    groups, _total, _reviewed = rubric_table(report.evaluation_year.rubric.indicators.all(), report.scores.all())
+    rows, _total, _reviewed = rubric_table(report.evaluation_year.rubric.indicators.all(), report.scores.all())
 
-    rows = [row for group in groups for row in group.rows]
     assert len(rows) == 25
-    assert [(r.label, r.points.text if r.points else None, r.self_score) for r in rows[:3]] == [
-        ("财政供养人员控制率", "5", "5"), ("“三公经费”变动率", "5", "5"), ("重点支出安排率", "5", "5"),
+    assert [(r.label, r.points.lines, r.self_score) for r in rows[:3]] == [
+        (["财政供养人", "员控制率"], ["5"], "5"), (["“三公经", "费”变动率"], ["5"], "5"), (["重点支出", "安排率"], ["5"], "5"),
     ]
     assert [r.self_score for r in rows] == [str(v) for v in SEED_SCORES.values()]
 
 
 def test_rubric_table_merges_duty_standard_over_six_rows(report):
-    groups, _total, _reviewed = rubric_table(report.evaluation_year.rubric.indicators.all(), [])
+    rows, _total, _reviewed = rubric_table(report.evaluation_year.rubric.indicators.all(), [])
 
-    duty = groups[4]
-    assert duty.rows[0].standard.rowspan == 6
-    assert duty.rows[0].standard.text.startswith("此项指标根据区综合绩效考核领导小组办公室")
-    assert [r.standard for r in duty.rows[1:]] == [None] * 5
-    assert [r.points.text for r in duty.rows] == ["5", "7", "5", "2", "2", "4"]
+    duty = rows[15:21]
+    assert duty[0].standard.lines[0].startswith("此项指标根据区综合绩效考核领导小组办公室")
+    assert [(r.standard.cont, r.standard.open) for r in duty] == [(False, True)] + [(True, True)] * 4 + [(True, False)]
+    assert [r.points.lines for r in duty] == [["5"], ["7"], ["5"], ["2"], ["2"], ["4"]]
 
 
 def test_rubric_table_prints_shared_benefit_points_once_over_three_rows(report):
     score_all(report)
 
-    groups, _total, _reviewed = rubric_table(report.evaluation_year.rubric.indicators.all(), report.scores.all())
+    rows, _total, _reviewed = rubric_table(report.evaluation_year.rubric.indicators.all(), report.scores.all())
 
-    benefit = groups[5]
-    assert [r.label for r in benefit.rows] == ["经济效益", "社会效益", "生态效益", "社会公众或服务对象满意度"]
-    assert [r.points for r in benefit.rows] == [SpanCell("15", 3), None, None, SpanCell("5", 1)]
-    assert [r.standard.rowspan if r.standard else None for r in benefit.rows] == [3, None, None, 1]
-    assert [r.self_score for r in benefit.rows] == ["5", "5", "5", "5"]
+    benefit = rows[21:]
+    assert [r.label for r in benefit] == [["经济效益"], ["社会效益"], ["生态效益"], ["社会公众或服", "务对象满意度"]]
+    assert [r.points for r in benefit] == [
+        Cell(["15"], open=True), Cell([""], cont=True, open=True), Cell([""], cont=True), Cell(["5"]),
+    ]
+    assert [r.self_score for r in benefit] == ["5", "5", "5", "5"]
 
 
 def test_rubric_table_shows_review_scores_once_any_row_is_reviewed(report):
@@ -203,14 +216,14 @@ def test_rubric_table_shows_review_scores_once_any_row_is_reviewed(report):
     entry.deduction_reason = "有结余"
     entry.save()
 
-    groups, _total, reviewed = rubric_table(report.evaluation_year.rubric.indicators.all(), report.scores.all())
+    rows, _total, reviewed = rubric_table(report.evaluation_year.rubric.indicators.all(), report.scores.all())
 
-    row = groups[1].rows[2]
+    row = rows[5]
     assert reviewed is True
     assert (row.label, row.self_score, row.review_score, row.reason) == (
-        "资金结余", "2", "1", "有结余\n复核说明：结余超过上年结转",
+        ["资金结余"], "2", "1", "有结余\n复核说明：结余超过上年结转",
     )
-    assert groups[0].rows[0].review_score == "5"
+    assert rows[0].review_score == "5"
 
 
 # --- 五 --------------------------------------------------------------------------------------
@@ -298,4 +311,5 @@ def test_templates_print_without_queries(report, django_assert_num_queries):
         html = render_to_string("reports/report_pdf.html", context)
 
     assert "合计" in html
-    assert html.count('<tbody class="keep rubric-group">') == 6
+    assert html.count('<td class="level3">') == 25
+    assert "keep" not in html  # nothing that grows with the data is kept together
