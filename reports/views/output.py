@@ -28,16 +28,22 @@ def report_detail(request, pk):
 
 @login_required
 def report_pdf(request, pk):
-    """The PDF download: the archived bytes of an approved report, else rendered now."""
+    """The PDF download: the archived bytes of an approved report, else rendered now.
+
+    With ?inline=1 (the page's 打印 button) the browser opens it to print instead of saving it.
+    """
     report = _report_for(request, pk)
     response = HttpResponse(report_pdf_bytes(report), content_type="application/pdf")
     fallback = f"report-{report.evaluation_year.year}-{report.department.code}.pdf"
-    response["Content-Disposition"] = content_disposition(report_pdf_filename(report), fallback=fallback)
+    disposition = "inline" if request.GET.get("inline") == "1" else "attachment"
+    response["Content-Disposition"] = content_disposition(
+        report_pdf_filename(report), fallback=fallback, disposition=disposition,
+    )
     response["Cache-Control"] = "private, no-store"
     return response
 
 
-def content_disposition(filename, *, fallback):
-    """attachment with an ASCII fallback name and the real (Chinese) name as RFC 6266 filename*."""
+def content_disposition(filename, *, fallback, disposition="attachment"):
+    """attachment (or inline) with an ASCII fallback name and the real (Chinese) name as RFC 6266 filename*."""
     fallback = "".join(c if c.isascii() and (c.isalnum() or c in "-_.") else "_" for c in fallback)
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+    return f"{disposition}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"

@@ -65,8 +65,9 @@ def test_report_page_prints_the_form_for_those_who_may_see_it(client, demo, user
     for text in ["附件2-1", "岳阳楼区2021年度部门（单位）整体支出<br>绩效评价自评报告", "<dd>2022年5月9日</dd>",
                  "<td>260.48</td>", "<td>0</td>", "任务1：", "目标5：", "指标5：策划创作新媒体作品200余个",
                  '<td colspan="2" class="score-total">98分</td>', '<td colspan="2" class="grade">优秀</td>',
-                 "六、改进措施和有关建议", '<span class="group-label">投  入（15分）</span>',
-                 '<td rowspan="6" class="text standard">', '<td rowspan="3">15</td>',
+                 "六、改进措施和有关建议", '<td class="level1 open">投  入<br>（15分）</td>',
+                 '<td class="text standard open">此项指标', '<td class="open">15</td>',
+                 '<td class="cont open"><span class="cont-copy"></span></td>',
                  f'href="{reverse("report_pdf", args=[demo.pk])}"']:
         assert text in html, text
 
@@ -115,6 +116,18 @@ def test_pdf_download_has_the_chinese_file_name(client, demo):
     assert response.content.startswith(b"%PDF-1.7")
 
 
+def test_print_button_opens_the_pdf_inline(client, demo):
+    login(client, "reviewer")
+    page = client.get(reverse("report_detail", args=[demo.pk])).content.decode()
+
+    response = client.get(reverse("report_pdf", args=[demo.pk]), {"inline": "1"})
+
+    assert f'href="{reverse("report_pdf", args=[demo.pk])}?inline=1"' in page
+    assert response["Content-Disposition"] == (
+        f"inline; filename=\"report-2021-106019.pdf\"; filename*=UTF-8''{quote(FILENAME)}"
+    )
+
+
 def test_approved_report_downloads_serve_the_archived_bytes(client, demo, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     report = move(demo, Status.DEPT_REVIEW, by=user("clerk"))
@@ -155,7 +168,7 @@ def test_report_page_prints_a_total_row_for_several_institutions_and_the_review_
 
     assert ('<tr class="total"><th>合计</th><td>261.48</td><td></td><td>260.48</td><td></td><td></td>'
             "<td>1.00</td></tr>") in html
-    assert "<th>复核得分</th>" in html
+    assert "<th>复核<br>得分</th>" in html
     assert "<td>100</td><td>98</td><td>97</td>" in html
 
 
