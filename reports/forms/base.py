@@ -8,6 +8,7 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from reports.fields import ForgivingDecimalField, normalise_text
@@ -43,6 +44,17 @@ class ForgivingDateField(forms.DateField):
             raise ValidationError(_("没有这一天，请检查日期。"), code="invalid") from exc
 
 
+LIMIT_MESSAGE = _("最多%(limit_value)d个字符（现为%(show_value)d个），请删减。")
+
+
+def _say_limit_in_chinese(field):
+    """The length limit's message (reports.limits), in plain Chinese instead of Django's wording."""
+    field.validators = [
+        MaxLengthValidator(v.limit_value, message=LIMIT_MESSAGE) if isinstance(v, MaxLengthValidator) else v
+        for v in field.validators
+    ]
+
+
 class StyledFormMixin:
     """Bootstrap classes on every widget, and `is-invalid` on the ones that failed."""
 
@@ -51,6 +63,7 @@ class StyledFormMixin:
     def style_widgets(self):
         size = " form-control-sm" if self.compact else ""
         for field in self.fields.values():
+            _say_limit_in_chinese(field)
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput):
                 widget.attrs.setdefault("class", "form-check-input")

@@ -7,29 +7,30 @@ from django.utils.translation import gettext_lazy as _
 
 from reports.fields import CountField, LongTextField
 from reports.forms.base import EditorForm, ForgivingDateField, RowForm, model_label, row_formset
-from reports.models import Evaluator, Report
+from reports.limits import LIST_LIMITS, limit_of
+from reports.models import Evaluator, Report, Task
 from reports.validators import validate_headcount
 
 HEADCOUNT_PARTS = ("in_service_count", "retired_count", "temporary_count")
 
 
-def _char(name, max_length, **kwargs):
-    return forms.CharField(label=model_label(Report, name), max_length=max_length, required=False, **kwargs)
+def _char(name, **kwargs):
+    return forms.CharField(label=model_label(Report, name), max_length=limit_of(Report, name), required=False, **kwargs)
 
 
 def _text(model, name, rows=4):
-    return LongTextField(label=model_label(model, name), rows=rows)
+    return LongTextField(label=model_label(model, name), rows=rows, max_length=limit_of(model, name))
 
 
 class CoverForm(EditorForm):
     """The cover and the scalar facts of 一、部门（单位）基本概况."""
 
-    evaluation_method = _char("evaluation_method", 100)
-    evaluation_body = _char("evaluation_body", 100)
+    evaluation_method = _char("evaluation_method")
+    evaluation_body = _char("evaluation_body")
     report_date = ForgivingDateField(label=model_label(Report, "report_date"))
-    issuer = _char("issuer", 100, help_text=_("如：岳阳楼区财政局（制）"))
-    contact_name = _char("contact_name", 50)
-    contact_phone = _char("contact_phone", 30)
+    issuer = _char("issuer", help_text=_("如：岳阳楼区财政局（制）"))
+    contact_name = _char("contact_name")
+    contact_phone = _char("contact_phone")
     staff_quota = CountField(label=model_label(Report, "staff_quota"))
     actual_headcount = CountField(
         label=model_label(Report, "actual_headcount"), help_text=_("＝在职人数＋退休人数＋借调临聘人数"),
@@ -70,19 +71,19 @@ class CoverForm(EditorForm):
 
 
 class TaskForm(RowForm):
-    text = LongTextField(label=_("任务内容"), rows=2)
+    text = LongTextField(label=_("任务内容"), rows=2, max_length=limit_of(Task, "text"))
 
 
-TaskFormSet = row_formset(TaskForm)
+TaskFormSet = row_formset(TaskForm, max_num=LIST_LIMITS["tasks"])
 
 
 class SignOffForm(EditorForm):
     """评价组组长 and 填报人 of 四、评价人员 (the opinions belong to the head and the reviewer)."""
 
-    leader_name = _char("leader_name", 50)
+    leader_name = _char("leader_name")
     leader_signed_on = ForgivingDateField(label=model_label(Report, "leader_signed_on"))
-    filler_name = _char("filler_name", 50)
-    filler_phone = _char("filler_phone", 30)
+    filler_name = _char("filler_name")
+    filler_phone = _char("filler_phone")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -96,14 +97,14 @@ class SignOffForm(EditorForm):
 
 
 class EvaluatorForm(RowForm):
-    name = forms.CharField(label=model_label(Evaluator, "name"), max_length=50, required=False)
-    title = forms.CharField(label=model_label(Evaluator, "title"), max_length=100, required=False)
-    unit = forms.CharField(label=model_label(Evaluator, "unit"), max_length=100, required=False)
+    name = forms.CharField(label=model_label(Evaluator, "name"), max_length=limit_of(Evaluator, "name"), required=False)
+    title = forms.CharField(label=model_label(Evaluator, "title"), max_length=limit_of(Evaluator, "title"), required=False)
+    unit = forms.CharField(label=model_label(Evaluator, "unit"), max_length=limit_of(Evaluator, "unit"), required=False)
     required_field = "name"
     required_message = _("请填写评价人员姓名。")
 
 
-EvaluatorFormSet = row_formset(EvaluatorForm)
+EvaluatorFormSet = row_formset(EvaluatorForm, max_num=LIST_LIMITS["evaluators"])
 
 TASK_FIELDS = ("text",)
 EVALUATOR_FIELDS = ("name", "title", "unit")

@@ -10,6 +10,7 @@ from budgets import validators as bv
 from budgets.models import BaseData, ExpenditureRow, FixedAssetRow, IncomeRow, ThreePublicRow
 from reports.fields import CountField, MoneyField, PercentField
 from reports.forms.base import EditorForm, RowForm, model_label, row_formset
+from reports.limits import LIST_LIMITS, limit_of
 
 
 class TableRowForm(RowForm):
@@ -44,7 +45,9 @@ class TableRowForm(RowForm):
 def _table_form(model, identities, validator, *, signed=()):
     names = [f.name for f in model._meta.fields if f.name not in ("id", "report", "org_name", "order")]
     attrs = {
-        "org_name": forms.CharField(label=model_label(model, "org_name"), max_length=100, required=False),
+        "org_name": forms.CharField(
+            label=model_label(model, "org_name"), max_length=limit_of(model, "org_name"), required=False,
+        ),
         "model": model,
         "money_fields": tuple(names),
         "signed_fields": tuple(signed),
@@ -72,7 +75,11 @@ TABLES = (
     ("three_public", _("三公经费（万元）"), ThreePublicRowForm, ThreePublicRow),
     ("fixed_asset", _("固定资产（万元）"), FixedAssetRowForm, FixedAssetRow),
 )
-TABLE_FORMSETS = {prefix: row_formset(form) for prefix, _title, form, _model in TABLES}
+# The interchange document's name of each table (its row-count limit in reports.limits).
+LIST_KEYS = {"income": "income", "expenditure": "expenditure", "three_public": "three_public", "fixed_asset": "fixed_assets"}
+TABLE_FORMSETS = {
+    prefix: row_formset(form, max_num=LIST_LIMITS[LIST_KEYS[prefix]]) for prefix, _title, form, _model in TABLES
+}
 
 BASE_MONEY = (
     "three_public_prev_final", "three_public_budget", "three_public_final", "budget_initial", "budget_adjustment",

@@ -5,25 +5,30 @@ from django.utils.translation import gettext_lazy as _
 from reports.enums import BENEFIT_CATEGORIES, OUTPUT_CATEGORIES, Category
 from reports.fields import LongTextField
 from reports.forms.base import RowForm, model_label, row_formset
+from reports.limits import LIST_LIMITS, QUANTITATIVE_PER_CATEGORY, limit_of
 from reports.models import QualitativeGoal, QuantitativeIndicator
 
 
 class QualitativeGoalForm(RowForm):
-    target = LongTextField(label=model_label(QualitativeGoal, "target"), rows=2)
-    actual = LongTextField(label=model_label(QualitativeGoal, "actual"), rows=2)
+    target = LongTextField(label=model_label(QualitativeGoal, "target"), rows=2,
+                           max_length=limit_of(QualitativeGoal, "target"))
+    actual = LongTextField(label=model_label(QualitativeGoal, "actual"), rows=2,
+                           max_length=limit_of(QualitativeGoal, "actual"))
     required_field = "target"
     required_message = _("请填写预期目标。")
 
 
 class QuantitativeIndicatorForm(RowForm):
-    target = LongTextField(label=model_label(QuantitativeIndicator, "target"), rows=2)
-    actual = forms.CharField(label=model_label(QuantitativeIndicator, "actual"), max_length=200, required=False)
+    target = LongTextField(label=model_label(QuantitativeIndicator, "target"), rows=2,
+                           max_length=limit_of(QuantitativeIndicator, "target"))
+    actual = forms.CharField(label=model_label(QuantitativeIndicator, "actual"),
+                             max_length=limit_of(QuantitativeIndicator, "actual"), required=False)
     required_field = "target"
     required_message = _("请填写绩效目标（没有时填“无”）。")
 
 
-QualitativeGoalFormSet = row_formset(QualitativeGoalForm)
-QuantitativeIndicatorFormSet = row_formset(QuantitativeIndicatorForm)
+QualitativeGoalFormSet = row_formset(QualitativeGoalForm, max_num=LIST_LIMITS["qualitative_goals"])
+QuantitativeIndicatorFormSet = row_formset(QuantitativeIndicatorForm, max_num=QUANTITATIVE_PER_CATEGORY)
 
 # (group title, categories) as the form prints the tree.
 QUANTITATIVE_GROUPS = (

@@ -10,6 +10,7 @@ from reports.enums import Status
 from reports.fields import LongTextField, ScoreField
 from reports.forms.base import EditorForm
 from reports.forms.scores import point_groups
+from reports.limits import text_limit
 from reports.review import review_note_name, review_rows_check, review_score_name
 
 SAVE, APPROVE, RETURN = "save", "approve", "return"
@@ -24,8 +25,10 @@ class DecisionForm(EditorForm):
 
     revision = forms.IntegerField(widget=forms.HiddenInput)
     action = forms.ChoiceField(choices=[(SAVE, _("保存")), (APPROVE, _("通过")), (RETURN, _("退回"))])
-    opinion = LongTextField(label=_("部门（单位）意见"), rows=3)
-    comment = LongTextField(label=_("退回理由"), rows=2, help_text=_("退回时必填：说明需要修改的内容。"))
+    # The opinion prints in a 意见 box of 四 (and a comment may become it): both have the opinion's limit.
+    opinion = LongTextField(label=_("部门（单位）意见"), rows=3, max_length=text_limit("Report", "dept_opinion"))
+    comment = LongTextField(label=_("退回理由"), rows=2, help_text=_("退回时必填：说明需要修改的内容。"),
+                            max_length=min(text_limit("Report", "dept_opinion"), text_limit("StatusChange", "comment")))
 
     def __init__(self, *args, opinion_label=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -80,7 +83,9 @@ class ReviewForm(DecisionForm):
         super().__init__(*args, initial=initial, opinion_label=_("财政部门归口业务科室意见"), **kwargs)
         for indicator in self.indicators:
             self.fields[review_score_name(indicator)] = ScoreField(label=_("复核得分"))
-            self.fields[review_note_name(indicator)] = LongTextField(label=_("复核说明"), rows=1)
+            self.fields[review_note_name(indicator)] = LongTextField(
+                label=_("复核说明"), rows=1, max_length=text_limit("ScoreEntry", "review_note"),
+            )
         self.style_widgets()
         self.groups = point_groups(self.indicators)
         for indicator in self.indicators:
@@ -123,7 +128,7 @@ class ReviewForm(DecisionForm):
 
 class ReopenForm(EditorForm):
     reason = LongTextField(
-        label=_("重新打开的理由"), rows=3, required=True,
+        label=_("重新打开的理由"), rows=3, required=True, max_length=text_limit("StatusChange", "comment"),
         error_messages={"required": _("请填写重新打开的理由。")},
     )
 

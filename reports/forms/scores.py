@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from reports.fields import CountField, LongTextField, ScoreField
 from reports.forms.base import EditorForm
+from reports.limits import text_limit
 from reports.validators import validate_group_total, validate_score
 from scoring.enums import RuleKind
 
@@ -112,7 +113,8 @@ class ScoresForm(EditorForm):
         super().__init__(*args, initial=initial, **kwargs)
         for indicator in self.indicators:
             score = ScoreField(label=_("自评得分"))
-            reason = LongTextField(label=_("扣分原因和其他说明"), rows=1)
+            reason = LongTextField(label=_("扣分原因和其他说明"), rows=1,
+                                   max_length=text_limit("ScoreEntry", "deduction_reason"))
             self.fields[score_name(indicator)] = score
             self.fields[reason_name(indicator)] = reason
             for index, item in enumerate(checklist_items(indicator)):

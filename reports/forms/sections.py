@@ -23,6 +23,7 @@ from reports.forms.goals import (
 )
 from reports.forms.scores import ScoresForm
 from reports.forms.texts import NarrativeForm
+from reports.limits import quantitative_count_problems
 from reports.models import Narrative
 from reports.narrative import TEXT_FIELDS
 from scoring.models import Indicator
@@ -161,6 +162,16 @@ class GoalsSection(Section):
                 QuantitativeIndicatorFormSet, prefix, data, rows, ("target", "actual"),
             ))
         return parts
+
+    def is_valid(self):
+        """Each category's formset holds at most its limit; the tree as a whole has one too (reports.limits)."""
+        valid = super().is_valid()
+        if valid:
+            counts = {c.value: len(self[category_prefix(c)].rows()) for c in Category}
+            for _category, message in quantitative_count_problems(counts):
+                self[category_prefix(Category.QUALITY)].non_form_errors().append(message)
+                valid = False
+        return valid
 
     def groups(self):
         """[(产出目标 / 效益目标, [(category label, formset)])] as the form prints the tree."""

@@ -6,6 +6,7 @@ from django.utils.text import format_lazy
 
 from reports.fields import LongTextField
 from reports.forms.base import EditorForm
+from reports.limits import narrative_total_problem, text_limit
 from reports.narrative import HEADINGS_ONLY, OUTLINE, TEXT_FIELDS
 
 ROWS = {"overview": 6, "performance": 10, "basic_info": 3}
@@ -25,6 +26,13 @@ class _NarrativeForm(EditorForm):
         self.helper.disable_csrf = True
         self.helper.layout = Layout(*layout)
 
+    def clean(self):
+        cleaned = super().clean()
+        problem = narrative_total_problem(cleaned.get(key) for key in TEXT_FIELDS)
+        if problem:
+            self.add_error(None, problem)
+        return cleaned
+
 
 def _narrative_fields():
     fields = {}
@@ -32,6 +40,7 @@ def _narrative_fields():
         if key in TEXT_FIELDS:
             fields[key] = LongTextField(
                 label=format_lazy("{}{}", number, title), rows=ROWS.get(key, 4),
+                max_length=text_limit("Narrative", key),
             )
     return fields
 

@@ -13,6 +13,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 
 from budgets.models import BaseData, ExpenditureRow, FixedAssetRow, IncomeRow, ThreePublicRow
+from reports.limits import limit_of
 from reports.models import Evaluator, Narrative, QualitativeGoal, QuantitativeIndicator, Report, ScoreEntry, Task
 from reports.narrative import TEXT_FIELDS
 
@@ -185,7 +186,9 @@ def spec_for(model, name):
         return Date()
     if isinstance(field, models.PositiveIntegerField):
         return Count()
-    return Text(max_length=field.max_length, required=not field.blank)
+    # The layout's limit (reports.limits) where it has one; it is never above the column's own.
+    limit = limit_of(model, name)
+    return Text(max_length=min(filter(None, (limit, field.max_length)), default=None), required=not field.blank)
 
 
 def specs(model, names):

@@ -37,6 +37,7 @@ from reports.interchange.fields import (
     Problem,
     specs,
 )
+from reports.limits import LIST_LIMITS, list_count_problem, narrative_total_problem, quantitative_count_problems
 from reports.models import Report
 from reports.validators import validate_group_total, validate_headcount, validate_score
 from scoring.models import EvaluationYear, Rubric
@@ -194,6 +195,11 @@ def clean_document(doc):
                 cleaned.add_error("overview", error)
     data["report"] = report
 
+    for key in [k for k in LIST_LIMITS if k != "quantitative"]:  # the 定量 tree is counted per category below
+        value = doc.get(key)
+        if isinstance(value, list) and list_count_problem(key, len(value)):
+            cleaned.add(key, list_count_problem(key, len(value)))
+
     data["tasks"] = []
     for index, text in enumerate(_list(cleaned, doc.get("tasks", MISSING), "tasks")):
         try:
@@ -232,7 +238,17 @@ def clean_document(doc):
                     "value": category, "choices": "、".join(Category.values),
                 })
 
+    counts = {}
+    for row in data["lists"]["quantitative"]:
+        if row.get("category") in Category.values:
+            counts[row["category"]] = counts.get(row["category"], 0) + 1
+    for category, message in quantitative_count_problems(counts):
+        cleaned.add("quantitative", f"{Category(category).label}：{message}" if category else message)
+
     data["narrative"], _complete = _fields(cleaned, doc.get("narrative", MISSING), "narrative", NARRATIVE_SPECS)
+    problem = narrative_total_problem(v for v in data["narrative"].values() if isinstance(v, str))
+    if problem:
+        cleaned.add("narrative", problem)
     if year is not None:
         cleaned.rubric, step = rubric_rows_for(year)
         data["scores"] = _clean_scores(cleaned, doc.get("scores", MISSING), step)

@@ -60,3 +60,26 @@ def heading_only_pages(pages, narrative_titles=()):
         if number > 1 and not rest:
             lonely.append(number)
     return lonely
+
+
+def _walk(box):
+    yield box
+    for child in getattr(box, "children", None) or ():
+        yield from _walk(child)
+
+
+def tables_without_header(document):
+    """(page number, table classes) of every table fragment laid out without its header row."""
+    from weasyprint.formatting_structure import boxes
+
+    missing = []
+    for number, page in enumerate(document.pages, start=1):
+        for box in _walk(page._page_box):
+            if not isinstance(box, boxes.TableBox) or box.element is None:
+                continue
+            if box.element.find("thead") is None:
+                continue
+            groups = [g for g in box.children if isinstance(g, boxes.TableRowGroupBox)]
+            if not any(g.is_header for g in groups):
+                missing.append((number, box.element.get("class")))
+    return missing

@@ -14,6 +14,7 @@ from departments.models import Bureau, Department, Office
 from reports.demo import SEED_FILE, demo_load, seed_document
 from reports.enums import Status
 from reports.interchange import document_blank, document_dumps, document_problems, report_export, report_import
+from reports.limits import LIST_LIMITS
 from reports.models import Narrative, Report, ScoreEntry, Task
 from reports.workflow import move
 from scoring.models import EvaluationYear, GradeBand, Rubric
@@ -368,11 +369,11 @@ def test_export_takes_a_fixed_number_of_queries(django_assert_num_queries):
         report_export(report)
 
 
-def test_import_takes_as_many_queries_for_fifty_rows_as_for_five():
+def test_import_takes_as_many_queries_for_full_lists_as_for_five_rows():
     report_import(document=rich_document())
     bigger = rich_document()
-    bigger["tasks"] = [f"任务{i}" for i in range(50)]
-    bigger["evaluators"] = [{"name": f"评价人{i}", "title": "", "unit": ""} for i in range(50)]
+    bigger["tasks"] = [f"任务{i}" for i in range(LIST_LIMITS["tasks"])]
+    bigger["evaluators"] = [{"name": f"评价人{i}", "title": "", "unit": ""} for i in range(LIST_LIMITS["evaluators"])]
 
     with CaptureQueriesContext(connection) as small:
         report_import(document=rich_document())

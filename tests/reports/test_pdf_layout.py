@@ -1,12 +1,14 @@
 """The printed form's layout rules on long and unusual reports (reports.layout, as WeasyPrint lays them out)."""
 import copy
+import json
 
 import pytest
 
 from reports.demo import seed_document
 from reports.interchange import report_import
+from reports.maximal import MAXIMAL_FILE
 from reports.pdf import html_to_document, report_pdf_html
-from tests.reports.pdf_checks import heading_only_pages, page_texts, pages_missing_header
+from tests.reports.pdf_checks import heading_only_pages, page_texts, pages_missing_header, tables_without_header
 
 pytestmark = pytest.mark.django_db
 
@@ -117,3 +119,17 @@ def test_opinion_and_seal_boxes_are_at_least_45_mm_tall_with_the_signature_lines
     text = "".join(page_texts(pdf))
     assert "部门（单位）意见：部门（单位）负责人（签章）：年月日" in text
     assert "财政部门归口业务科室意见：财政部门归口业务科室负责人（签章）：年月日" in text
+
+
+def test_the_maximal_report_renders_with_every_table_header_on_every_page():
+    doc = json.loads(MAXIMAL_FILE.read_text(encoding="utf-8"))
+
+    document, pdf = render(doc)
+
+    pages = page_texts(pdf)
+    assert tables_without_header(document) == []
+    assert heading_only_pages(pages) == []
+    assert 40 <= len(pages) <= 80
+    text = "".join(pages)
+    assert text.count("年度部门（单位）总体运行情况及取得的成绩（续）") >= 1
+    assert "目标30：" in text and "任务30：" in text and "指标30：" in text
