@@ -118,6 +118,11 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": os.environ.get("DJANGO_SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
+            # SQLite locks the whole database to write. A transaction that starts as a reader and then
+            # writes fails at once ("database is locked") when another wrote meanwhile; one that takes the
+            # write lock when it begins waits its turn instead (up to `timeout` seconds). So concurrent
+            # approvals or saves queue up rather than answer 500.
+            "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -69,6 +69,8 @@ class Report(models.Model):
     approved_digest = models.CharField(_("审定内容摘要（SHA-256）"), max_length=64, blank=True)
     verification_token = models.CharField(_("验证令牌"), max_length=64, blank=True, db_index=True)
     approved_pdf = models.FileField(_("审定版PDF"), upload_to="approved/%Y/", blank=True)
+    # Set when every attempt to archive the approved PDF failed (reports.approval.archive_pdf); cleared by the next success.
+    pdf_failed_at = models.DateTimeField(_("PDF生成失败时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("自评报告")

@@ -112,25 +112,36 @@ def report_pdf_bytes(report):
     return report_render_pdf(report=report)
 
 
+def archive_is_current(report):
+    """Whether `report.approved_pdf` is the archive of its current approval (named by its digest)."""
+    return bool(report.approved_pdf) and Path(report.approved_pdf.name).name == _archive_name(report)
+
+
 def report_archive_pdf(*, report):
     """Produce the approved report's PDF once and store it in `report.approved_pdf`.
 
-    Called by the workflow at approval (and lazily by the first download). Keeps an archive that
-    matches the report's current approval (its digest); otherwise renders, saves the file and
-    the field in one transaction. Returns the report with `approved_pdf` set.
+    Renders outside any transaction and row lock (a render takes seconds; approvals and saves of the
+    report never wait for it). Then, in a short transaction, locks the row and stores the file only
+    if the report is still approved with the same digest and has no current archive: a concurrent
+    call that stored first wins and its archive is kept. Returns the report as stored; raises what
+    the renderer raises (reports.approval.archive_pdf retries and records failures).
     """
+    current = Report.objects.select_related("evaluation_year", "department").get(pk=report.pk)
+    if current.status != Status.APPROVED or archive_is_current(current):
+        return current
+    content = report_render_pdf(report=current)
     with transaction.atomic():
-        # The lock makes a concurrent second call wait and then find the archive made by the first.
         locked = (
             Report.objects.select_for_update(of=("self",))
             .select_related("evaluation_year", "department").get(pk=report.pk)
         )
-        name = _archive_name(locked)
-        if locked.approved_pdf and Path(locked.approved_pdf.name).name == name:
+        if locked.status != Status.APPROVED or locked.approved_digest != current.approved_digest:
+            return locked  # reopened (or approved anew) while rendering: this render is of another version
+        if archive_is_current(locked):
             return locked
-        content = report_render_pdf(report=locked)
-        locked.approved_pdf.save(name, ContentFile(content), save=False)
-        Report.objects.filter(pk=locked.pk).update(approved_pdf=locked.approved_pdf.name)
+        locked.approved_pdf.save(_archive_name(locked), ContentFile(content), save=False)
+        locked.pdf_failed_at = None
+        Report.objects.filter(pk=locked.pk).update(approved_pdf=locked.approved_pdf.name, pdf_failed_at=None)
     return locked
 
 

@@ -1,12 +1,15 @@
 """The finished 附件2-1: the HTML page and its PDF download (one body, see reports.rendering)."""
 from urllib.parse import quote
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 
-from reports.pdf import report_pdf_bytes, report_pdf_filename
+from reports.approval import PDF_FAILED, PDF_STATE_LABELS, archive_pdf, pdf_state_context
+from reports.enums import Status
+from reports.pdf import archive_is_current, report_pdf_bytes, report_pdf_filename
 from reports.rendering import report_output_context
 from reports.selectors import reports_visible_to
 
@@ -21,9 +24,9 @@ def _report_for(request, pk):
 
 @login_required
 def report_detail(request, pk):
-    """The form as the seed prints it, in the browser (printable)."""
+    """The form as the seed prints it, in the browser (printable), with the state of an approved PDF."""
     report = _report_for(request, pk)
-    return render(request, "reports/report_detail.html", report_output_context(report))
+    return render(request, "reports/report_detail.html", {**report_output_context(report), **pdf_state_context(report)})
 
 
 @login_required
@@ -33,6 +36,10 @@ def report_pdf(request, pk):
     With ?inline=1 (the page's 打印 button) the browser opens it to print instead of saving it.
     """
     report = _report_for(request, pk)
+    if report.status == Status.APPROVED and not archive_is_current(report) and archive_pdf(report.pk) is None:
+        # The archive could not be made (archive_pdf logged it and told the admins): say so, never a 500.
+        messages.error(request, PDF_STATE_LABELS[PDF_FAILED])
+        return redirect("report_detail", pk=report.pk)
     response = HttpResponse(report_pdf_bytes(report), content_type="application/pdf")
     fallback = f"report-{report.evaluation_year.year}-{report.department.code}.pdf"
     disposition = "inline" if request.GET.get("inline") == "1" else "attachment"

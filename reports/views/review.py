@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from evalsite.paging import page_of
-from reports.approval import digest_matches
+from reports.approval import digest_matches, pdf_state_context
 from reports.changes import described, score_labels_of
 from reports.checks_submit import report_check
 from reports.editing import SECTION_TITLES, StaleRevision
@@ -64,7 +64,7 @@ def _posted_revision(request):
 
 
 def _page_context(report):
-    context = report_output_context(report)
+    context = {**report_output_context(report), **pdf_state_context(report)}
     check = report_check(report)
     changes = changes_between_submissions(report)
     context.update({

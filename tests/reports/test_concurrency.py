@@ -17,6 +17,7 @@ from reports.models import Report, StatusChange
 from reports.review import report_decide
 from reports.workflow import move
 from tests.factories import MembershipFactory, UserFactory
+from tests.reports.concurrent_approvals import approve_at_once
 from tests.reports.review_support import advance, make_people, submittable_report
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -94,3 +95,10 @@ def test_two_reviewers_approving_from_the_same_page_give_exactly_one_approval(re
     assert StatusChange.objects.filter(report=report, to_status=Status.APPROVED).count() == 1
     stored = Report.objects.get(pk=report.pk)
     assert stored.finance_opinion == f"{stored.finance_head_name}同意审定。"
+
+
+def test_four_reviewers_approving_through_the_page_at_once_give_one_approval_and_no_server_error():
+    codes, approvals, status = approve_at_once(4)
+
+    assert (approvals, status) == (1, Status.APPROVED)
+    assert sorted(codes).count(302) == 1 and all(code in (302, 403, 409) for code in codes), codes
