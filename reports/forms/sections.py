@@ -166,7 +166,7 @@ class GoalsSection(Section):
     def is_valid(self):
         """Each category's formset holds at most its limit; the tree as a whole has one too (reports.limits)."""
         valid = super().is_valid()
-        if valid:
+        if valid and category_prefix(Category.QUALITY) in self.parts:  # not when the approved targets stand for it
             counts = {c.value: len(self[category_prefix(c)].rows()) for c in Category}
             for _category, message in quantitative_count_problems(counts):
                 self[category_prefix(Category.QUALITY)].non_form_errors().append(message)

@@ -59,7 +59,7 @@ def test_saving_the_editor_replaces_the_lists_and_links_the_library(client, peop
      "定性指标请填写定性指标值，如“显著提升”。"),
     ({"ind-quantity-0-direction": "≈"}, "ind-quantity-0-direction", "选择一个有效的选项。 ≈ 不在可用的选项中。"),
     ({"budget-budget_general": "12元"}, "budget-budget_general", "金额单位为万元，请换算后填写（1万元 = 10000元）。"),
-    ({"tasks-0-text": "字" * 2001}, "tasks-0-text", "确保该变量包含不超过 2000 字符 (目前字符数 2001)。"),
+    ({"tasks-0-text": "字" * 2001}, "tasks-0-text", "最多2000个字符（现为2001个），请删减。"),
 ])
 def test_a_bad_value_gets_its_message_at_the_field_and_everything_typed_stays(client, people, declaration, changes,
                                                                               field, message):
