@@ -15,6 +15,19 @@ def money(label, *, signed=False):
     )
 
 
+def percent(label):
+    """A percentage between 0 and 100 with two decimals, blank allowed."""
+    return models.DecimalField(
+        label, max_digits=5, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
+
+
+def count(label):
+    """A whole number of things (专项, 工作任务), blank allowed."""
+    return models.PositiveIntegerField(label, null=True, blank=True)
+
+
 class TableRow(models.Model):
     """One 机构 row of a 收支 table (the department itself or a subordinate unit)."""
 
@@ -92,27 +105,48 @@ class FixedAssetRow(TableRow):
         verbose_name_plural = _("固定资产")
 
 
+# BaseData figures a new year's report takes from last year's: {this year's field: last year's field}.
+# 三公经费上年决算数 falls back to last year's 三公经费 table total (reports.editing, reports.yearly).
+PREVIOUS_YEAR_FIGURES = {
+    "three_public_prev_final": "three_public_final",
+    "three_public_prev_budget": "three_public_budget",
+    "carryover_prev_total": "carryover_total",
+}
+
+
 class BaseData(models.Model):
     """基础数据: figures the rubric's computed indicators need that the form does not otherwise hold."""
 
     report = models.OneToOneField("reports.Report", models.CASCADE, related_name="base_data", verbose_name=_("报告"))
+    three_public_prev_budget = money(_("三公经费上年预算数"))
     three_public_prev_final = money(_("三公经费上年决算数"))
     three_public_budget = money(_("三公经费本年预算数"))
     three_public_final = money(_("三公经费本年决算数"))
     budget_initial = money(_("年初预算数"))
     budget_adjustment = money(_("预算调整数"))
+    budget_adjusted = money(_("调整后预算数"))
+    budget_completed = money(_("预算完成数"))
+    payment_progress_actual = percent(_("实际支付进度（%）"))
+    payment_progress_planned = percent(_("既定支付进度（%）"))
+    carryover_total = money(_("本年结转结余总额"))
+    carryover_prev_total = money(_("上年结转结余总额"))
+    public_funds_budget = money(_("公用经费预算数"))
+    public_funds_actual = money(_("公用经费实际支出数"))
     project_expenditure = money(_("项目支出"))
     key_project_expenditure = money(_("重点项目支出"))
-    special_fund_count = models.PositiveIntegerField(_("专项资金个数"), null=True, blank=True)
-    special_fund_late_count = models.PositiveIntegerField(_("未按进度下达的专项个数"), null=True, blank=True)
+    special_fund_count = count(_("专项资金个数"))
+    special_fund_late_count = count(_("未按进度下达的专项个数"))
     procurement_budget = money(_("政府采购预算数"))
     procurement_actual = money(_("政府采购实际数"))
     card_due = money(_("公务卡应结算金额"))
     card_actual = money(_("公务卡实际刷卡金额"))
-    satisfaction = models.DecimalField(
-        _("满意度（%）"), max_digits=5, decimal_places=2, null=True, blank=True,
-        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
-    )
+    work_planned = count(_("计划工作数"))
+    work_completed = count(_("实际完成工作数"))
+    work_timely = count(_("及时完成工作数"))
+    work_quality = count(_("质量达标工作数"))
+    key_work_assigned = count(_("重点工作交办数"))
+    key_work_completed = count(_("重点工作办结数"))
+    satisfaction = percent(_("满意度（%）"))
 
     class Meta:
         verbose_name = _("基础数据")

@@ -85,8 +85,17 @@ def validate_fixed_asset_row(values):
     _check(values, (FIXED_ASSET_IDENTITY,), LABELS["fixed_asset"])
 
 
+# (part, whole, labels): counts of 工作任务 that are a subset of another count.
+WORK_PARTS = (
+    ("work_timely", "work_completed", "及时完成工作数", "实际完成工作数"),
+    ("work_quality", "work_completed", "质量达标工作数", "实际完成工作数"),
+    ("key_work_completed", "key_work_assigned", "重点工作办结数", "重点工作交办数"),
+)
+
+
 def validate_base_data(values):
-    """基础数据 that cannot be true together: more late 专项 than 专项, 重点 above all 项目支出."""
+    """基础数据 that cannot be true together: more late 专项 than 专项, 重点 above all 项目支出, more
+    工作任务 done on time or up to standard than done, more 重点工作 finished than assigned."""
     errors = {}
     count, late = values.get("special_fund_count"), values.get("special_fund_late_count")
     if count is not None and late is not None and late > count:
@@ -98,5 +107,10 @@ def validate_base_data(values):
         errors["key_project_expenditure"] = _("重点项目支出（%(key)s）不能大于项目支出（%(project)s）。") % {
             "key": fmt_money(key), "project": fmt_money(project),
         }
+    for part, whole, part_label, whole_label in WORK_PARTS:
+        if values.get(part) is not None and values.get(whole) is not None and values[part] > values[whole]:
+            errors[part] = _("%(part_label)s（%(part)s）不能多于%(whole_label)s（%(whole)s）。") % {
+                "part_label": part_label, "part": values[part], "whole_label": whole_label, "whole": values[whole],
+            }
     if errors:
         raise ValidationError(errors)

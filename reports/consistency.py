@@ -45,6 +45,7 @@ BASE_LABELS = {
     "special_fund_count": "专项资金个数", "special_fund_late_count": "未按进度下达的专项个数",
     "procurement_budget": "政府采购预算数", "procurement_actual": "政府采购实际数",
     "card_due": "公务卡应结算金额", "card_actual": "公务卡实际刷卡金额", "satisfaction": "满意度（%）",
+    "three_public_prev_budget": "三公经费上年预算数",
 }
 TABLES = (
     ("income", "年度收入情况", bv.validate_income_row),
@@ -213,7 +214,9 @@ def _score_problems(data):
         if score is None:
             problems.append(Problem("scores", anchor, _("请填写“%(label)s”的自评得分。") % {"label": row["label"]}))
             continue
-        if score < 0 or score > row["points"] or (step and score % step):
+        # An exact suggested score is valid whatever the step (the step is for people's own judgement).
+        off_step = step and score % step and score != row.get("suggested_score")
+        if score < 0 or score > row["points"] or off_step:
             problems.append(Problem("scores", anchor, _(
                 "“%(label)s”的自评得分应在0至%(max)s分之间，且为%(step)s分的整数倍。") % {
                 "label": row["label"], "max": _fmt(row["points"]), "step": _fmt(step)}, ERROR))

@@ -15,14 +15,14 @@ from django.utils.translation import gettext as _
 from audit.enums import Event
 from audit.services import audit_record
 from budgets import validators as bv
-from budgets.models import BaseData, ExpenditureRow, FixedAssetRow, IncomeRow, ThreePublicRow
+from budgets.models import PREVIOUS_YEAR_FIGURES, BaseData, ExpenditureRow, FixedAssetRow, IncomeRow, ThreePublicRow
 from budgets.money import total
 from reports.enums import EDITABLE, Category
 from reports.history import edit_recorded
 from reports.models import Evaluator, Narrative, QualitativeGoal, QuantitativeIndicator, Report, ScoreEntry, Task
 from reports.narrative import TEXT_FIELDS
 from reports.validators import validate_group_total, validate_headcount, validate_score
-from scoring.evaluate import report_score
+from scoring.evaluate import report_score, row_suggestion
 from targets.yearend import results_write
 
 logger = logging.getLogger(__name__)
@@ -147,9 +147,11 @@ def _save_scores(report, data):
         if indicator is None:
             raise ValidationError(_("评分表中没有这一指标。"))
         score, reason = row.get("self_score"), row.get("deduction_reason") or ""
-        validate_score(score, indicator.max_points, step=step)
-        by_indicator[indicator.pk] = score
         entry = existing.get(indicator.pk)
+        inputs = {**(entry.inputs or {} if entry else {}), **(row.get("inputs") or {})}
+        exact = (entry.suggested_score if entry else None, row_suggestion(indicator, inputs))
+        validate_score(score, indicator.max_points, step=step, exact=exact)
+        by_indicator[indicator.pk] = score
         if entry is None:
             entry = ScoreEntry(report=report, indicator=indicator, self_score=score, deduction_reason=reason)
             create.append(entry)
@@ -274,7 +276,8 @@ def report_copy_forward(*, report, revision, by):
     """Start `report` from the department's previous report, filling only what is still blank.
 
     Copies the department facts (CARRIED_FACTS), the 定性目标 texts (预期目标 only, 实际完成 left
-    for this year) when the report has none, and 三公经费上年决算数 from last year's 本年决算数.
+    for this year) when the report has none, and the 基础数据 figures last year's report holds for this
+    year (PREVIOUS_YEAR_FIGURES: 三公经费上年决算数 and 上年预算数, 上年结转结余总额) where blank.
     One transaction with the revision check of report_save_section. Returns the labels of what was
     copied (empty when nothing was). Raises PermissionDenied, StaleRevision or ValueError (no
     previous report).
@@ -308,19 +311,25 @@ def report_copy_forward(*, report, revision, by):
             if goals:
                 QualitativeGoal.objects.bulk_create(goals)
                 copied.append(_("定性目标"))
-        previous_final = _previous_three_public_final(previous)
-        if previous_final is not None:
+        figures = {name: value for name, value in _previous_figures(previous).items() if value is not None}
+        if figures:
             base, _created = BaseData.objects.get_or_create(report=current)
-            if base.three_public_prev_final is None:
-                base.three_public_prev_final = previous_final
-                base.save(update_fields=["three_public_prev_final"])
-                copied.append(_("基础数据（三公经费上年决算数）"))
+            blank = [name for name in figures if getattr(base, name) is None]
+            if blank:
+                for name in blank:
+                    setattr(base, name, figures[name])
+                base.save(update_fields=blank)
+                copied.append(_("基础数据（%(labels)s）") % {
+                    "labels": "、".join(str(BaseData._meta.get_field(name).verbose_name) for name in blank),
+                })
     report.revision = new_revision
     return copied
 
 
-def _previous_three_public_final(previous):
+def _previous_figures(previous):
+    """{BaseData field: value} this year's 基础数据 takes from `previous` (PREVIOUS_YEAR_FIGURES)."""
     base = BaseData.objects.filter(report=previous).first()
-    if base is not None and base.three_public_final is not None:
-        return base.three_public_final
-    return total([row.total for row in previous.three_public_rows.all()])
+    figures = {name: getattr(base, source, None) for name, source in PREVIOUS_YEAR_FIGURES.items()}
+    if figures["three_public_prev_final"] is None:
+        figures["three_public_prev_final"] = total([row.total for row in previous.three_public_rows.all()])
+    return figures

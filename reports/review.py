@@ -86,7 +86,7 @@ def review_rows_check(indicators, entries, values, *, step):
         self_score = entry.self_score if entry else None
         try:
             validate_score(score, indicator.max_points, step=step, field=review_score_name(indicator),
-                           label=REVIEW_LABEL)
+                           label=REVIEW_LABEL, exact=(entry.suggested_score if entry else None,))
             validate_review_note(score, self_score, note)
         except ValidationError as error:
             for field, messages in error.message_dict.items():

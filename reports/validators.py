@@ -27,13 +27,19 @@ def _fmt(value):
     return f"{Decimal(value).normalize():f}"
 
 
-def validate_score(value, max_points, *, step, field="self_score", label=None):
-    """A score is between 0 and the row's 分值, in whole multiples of `step` (0.5 by default)."""
+def validate_score(value, max_points, *, step, field="self_score", label=None, exact=()):
+    """A score is between 0 and the row's 分值, in whole multiples of `step` (0.5 by default).
+
+    The step is for people's own judgement: a value equal to one of the `exact` suggested scores
+    (1.25, 1.24) is always valid.
+    """
     if value is None:
         return
     label = label or _("自评得分")
     if value < 0 or value > max_points:
         raise ValidationError({field: _("%(label)s应在0至%(max)s分之间。") % {"label": label, "max": _fmt(max_points)}})
+    if any(suggestion is not None and value == suggestion for suggestion in exact):
+        return
     try:
         remainder = Decimal(value) % Decimal(step)
     except (InvalidOperation, ZeroDivisionError):

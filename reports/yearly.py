@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
-from budgets.models import BaseData, ThreePublicRow
+from budgets.models import PREVIOUS_YEAR_FIGURES, BaseData, ThreePublicRow
 from departments.models import Department
 from reports.editing import CARRIED_FACTS
 from reports.models import QualitativeGoal, Report, ScoreEntry
@@ -62,19 +62,23 @@ def _latest_reports(year):
     return latest
 
 
-def _previous_three_public(report_ids):
-    """{report_id: 三公经费本年决算} of earlier reports: 基础数据, else the 三公经费 table's total."""
-    table, finals = {}, {}
+def _previous_figures(report_ids):
+    """{report_id: {BaseData field: value}} of earlier reports, by PREVIOUS_YEAR_FIGURES; 三公经费上年决算
+    is the earlier 本年决算 in 基础数据, else the 三公经费 table's total."""
+    table, figures = {}, {}
+    sources = list(PREVIOUS_YEAR_FIGURES.values())
     for chunk in _chunks(report_ids):
         table.update(
             ThreePublicRow.objects.filter(report_id__in=chunk, total__isnull=False)
             .values("report_id").annotate(summed=Sum("total")).values_list("report_id", "summed")
         )
-        finals.update(
-            BaseData.objects.filter(report_id__in=chunk, three_public_final__isnull=False)
-            .values_list("report_id", "three_public_final")
-        )
-    return {**table, **finals}
+        for row in BaseData.objects.filter(report_id__in=chunk).values("report_id", *sources):
+            figures[row["report_id"]] = {name: row[source] for name, source in PREVIOUS_YEAR_FIGURES.items()}
+    for report_id, summed in table.items():
+        carried = figures.setdefault(report_id, {})
+        if carried.get("three_public_prev_final") is None:
+            carried["three_public_prev_final"] = summed
+    return figures
 
 
 @transaction.atomic
@@ -102,9 +106,9 @@ def year_open(*, year, rubric, deadline, bands=DEFAULT_GRADE_BANDS):
     new_ids = dict(Report.objects.filter(evaluation_year=evaluation_year).values_list("department_id", "pk"))
     previous_ids = {new_ids[dept_id]: row["pk"] for dept_id, row in latest.items()}
 
-    three_public = _previous_three_public(list(previous_ids.values()))
+    carried = _previous_figures(list(previous_ids.values()))
     _bulk_create(BaseData, (
-        BaseData(report_id=report_id, three_public_prev_final=three_public.get(previous_ids.get(report_id)))
+        BaseData(report_id=report_id, **carried.get(previous_ids.get(report_id), {}))
         for report_id in new_ids.values()
     ))
     new_for_previous = {old: new for new, old in previous_ids.items()}

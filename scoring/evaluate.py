@@ -180,6 +180,14 @@ def _suggest(node, points, figures, inputs):
     return rules.manual(_("此项由人工评分，系统不计算建议得分"))
 
 
+def row_suggestion(indicator, inputs=None, figures=None):
+    """The exact suggested score of one 三级 `indicator` (rule_kind, rule_params, max_points) from
+    what people ticked or counted (`inputs`) and, where given, the report's `figures`; None when
+    the rule cannot suggest one. Forms and imports accept this value whatever the score step."""
+    node = {"rule_kind": indicator.rule_kind, "rule_params": indicator.rule_params}
+    return suggest(node, Decimal(indicator.max_points), figures or {}, inputs or {}).value
+
+
 def _flag_reasons(node, result, self_score, figures):
     reasons = []
     if self_score is None:

@@ -8,21 +8,19 @@ rubric's rule parameters name ("report.in_service_count", "base_data.three_publi
 """
 import re
 from decimal import Decimal, InvalidOperation
+from types import SimpleNamespace
 
 from django.core.exceptions import ObjectDoesNotExist
 
+from budgets.models import BaseData
 from budgets.money import total
 from reports.enums import BENEFIT_CATEGORIES, Category
 
 REPORT_FIELDS = ("staff_quota", "in_service_count", "actual_headcount")
-BASE_DATA_FIELDS = (
-    "three_public_prev_final", "three_public_budget", "three_public_final", "budget_initial", "budget_adjustment",
-    "project_expenditure", "key_project_expenditure", "special_fund_count", "special_fund_late_count",
-    "procurement_budget", "procurement_actual", "card_due", "card_actual", "satisfaction",
-)
+BASE_DATA_FIELDS = tuple(f.name for f in BaseData._meta.fields if f.name not in ("id", "report"))
 TABLE_FIELDS = {
     "income_rows": ("income", ("total", "carried_over")),
-    "expenditure_rows": ("expenditure", ("total", "project", "current_surplus", "accumulated_surplus")),
+    "expenditure_rows": ("expenditure", ("total", "public_use", "project", "current_surplus", "accumulated_surplus")),
     "three_public_rows": ("three_public", ("total",)),
     "fixed_asset_rows": ("fixed_asset", ("total", "in_use")),
 }
@@ -51,25 +49,48 @@ def declared_percentage(indicators):
     return values[0] if len(values) == 1 and values[0] <= 100 else None
 
 
+def figures_from_data(*, report, base_data, tables, quantitative):
+    """Every figure the rubric's rules can name, from plain data (blank cells stay None).
+
+    `report` maps REPORT_FIELDS, `base_data` the BaseData fields (or None), `tables` a table prefix
+    ("income", …) to its rows as mappings, `quantitative` the 定量目标 as objects or mappings with
+    category, target and actual. The interchange import scores a document through this too.
+    """
+    figures = {f"report.{name}": report.get(name) for name in REPORT_FIELDS}
+    for name in BASE_DATA_FIELDS:
+        figures[f"base_data.{name}"] = (base_data or {}).get(name)
+    for prefix, fields in TABLE_FIELDS.values():
+        rows = tables.get(prefix) or ()
+        for name in fields:
+            # Several 机构 rows (the department and its units) add up; all blank stays blank.
+            figures[f"{prefix}.{name}"] = total(row.get(name) for row in rows)
+    quantitative = [
+        q if hasattr(q, "category") else SimpleNamespace(**{"category": None, "target": "", "actual": "", **q})
+        for q in quantitative
+    ]
+    by_category = {
+        category: [q for q in quantitative if getattr(q, "category", None) == category] for category in Category.values
+    }
+    figures["declared_none"] = {category: is_declared_none(by_category[category]) for category in BENEFIT_CATEGORIES}
+    figures["satisfaction_declared"] = declared_percentage(by_category[Category.SATISFACTION])
+    return figures
+
+
 def report_figures(report):
     """Every figure the rubric's rules can name, for one report (blank cells stay None)."""
-    figures = {f"report.{name}": getattr(report, name) for name in REPORT_FIELDS}
     try:
         base = report.base_data
     except ObjectDoesNotExist:
         base = None
-    for name in BASE_DATA_FIELDS:
-        figures[f"base_data.{name}"] = getattr(base, name) if base is not None else None
-    for related, (prefix, fields) in TABLE_FIELDS.items():
-        rows = list(getattr(report, related).all())
-        for name in fields:
-            # Several 机构 rows (the department and its units) add up; all blank stays blank.
-            figures[f"{prefix}.{name}"] = total(getattr(row, name) for row in rows)
-    quantitative = list(report.quantitative_indicators.all())
-    by_category = {category: [q for q in quantitative if q.category == category] for category in Category.values}
-    figures["declared_none"] = {category: is_declared_none(by_category[category]) for category in BENEFIT_CATEGORIES}
-    figures["satisfaction_declared"] = declared_percentage(by_category[Category.SATISFACTION])
-    return figures
+    return figures_from_data(
+        report={name: getattr(report, name) for name in REPORT_FIELDS},
+        base_data={name: getattr(base, name) for name in BASE_DATA_FIELDS} if base is not None else None,
+        tables={
+            prefix: [{name: getattr(row, name) for name in fields} for row in getattr(report, related).all()]
+            for related, (prefix, fields) in TABLE_FIELDS.items()
+        },
+        quantitative=list(report.quantitative_indicators.all()),
+    )
 
 
 def report_entries(report):

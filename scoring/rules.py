@@ -6,7 +6,8 @@ deduction) or a `NotApplicable` saying why no score can be suggested: 不适用 
 denominator), 数据不足 (a figure is missing, and which) or 人工评分 (scored by people).
 
 Inputs that carry a name are `Figure`s, so that a trace can say "在职人数12 / 编制13".
-Rates are percentages rounded half up to two decimals, and the rounded rate is what scores.
+Rates are exact percentages: the exact rate decides the band and the deduction, and the trace
+prints it rounded half up to two decimals. A suggested score is rounded half up to 0.01 only.
 """
 import math
 from dataclasses import dataclass
@@ -31,11 +32,26 @@ FIGURE_LABELS = {
     "report.staff_quota": gettext_lazy("编制"),
     "report.in_service_count": gettext_lazy("在职人数"),
     "report.actual_headcount": gettext_lazy("实有人数"),
+    "base_data.three_public_prev_budget": gettext_lazy("三公经费上年预算"),
     "base_data.three_public_prev_final": gettext_lazy("三公经费上年决算"),
     "base_data.three_public_budget": gettext_lazy("三公经费本年预算"),
     "base_data.three_public_final": gettext_lazy("三公经费本年决算"),
     "base_data.budget_initial": gettext_lazy("年初预算"),
     "base_data.budget_adjustment": gettext_lazy("预算调整数"),
+    "base_data.budget_adjusted": gettext_lazy("调整后预算数"),
+    "base_data.budget_completed": gettext_lazy("预算完成数"),
+    "base_data.payment_progress_actual": gettext_lazy("实际支付进度"),
+    "base_data.payment_progress_planned": gettext_lazy("既定支付进度"),
+    "base_data.carryover_total": gettext_lazy("本年结转结余总额"),
+    "base_data.carryover_prev_total": gettext_lazy("上年结转结余总额"),
+    "base_data.public_funds_budget": gettext_lazy("公用经费预算数"),
+    "base_data.public_funds_actual": gettext_lazy("公用经费实际支出"),
+    "base_data.work_planned": gettext_lazy("计划工作数"),
+    "base_data.work_completed": gettext_lazy("实际完成工作数"),
+    "base_data.work_timely": gettext_lazy("及时完成工作数"),
+    "base_data.work_quality": gettext_lazy("质量达标工作数"),
+    "base_data.key_work_assigned": gettext_lazy("重点工作交办数"),
+    "base_data.key_work_completed": gettext_lazy("重点工作办结数"),
     "base_data.project_expenditure": gettext_lazy("项目支出"),
     "base_data.key_project_expenditure": gettext_lazy("重点项目支出"),
     "base_data.special_fund_count": gettext_lazy("专项资金个数"),
@@ -48,6 +64,7 @@ FIGURE_LABELS = {
     "income.total": gettext_lazy("收入合计"),
     "income.carried_over": gettext_lazy("上年结转"),
     "expenditure.total": gettext_lazy("支出合计"),
+    "expenditure.public_use": gettext_lazy("支出表公用支出"),
     "expenditure.project": gettext_lazy("支出表项目支出"),
     "expenditure.current_surplus": gettext_lazy("当年结余"),
     "expenditure.accumulated_surplus": gettext_lazy("累计结余"),
@@ -175,14 +192,20 @@ def _after_deduction(full, excess, per_point, mode, what):
         counting = ""
     floor = _("（扣完为止）") if deducted == full else ""
     text = _("%(what)s%(excess)s个百分点，%(counting)s每个百分点扣%(per)s分，扣%(deducted)s分%(floor)s，得%(value)s分") % {
-        "what": what, "excess": fmt(excess), "counting": counting, "per": fmt(per_point),
+        "what": what, "excess": fmt(round_half_up(excess)) if round_half_up(excess) else _("不足0.01"),
+        "counting": counting, "per": fmt(per_point),
         "deducted": fmt(deducted), "floor": floor, "value": fmt(value),
     }
     return value, text
 
 
-def _rate(numerator, denominator, *, change=False, absolute=False):
-    """(rate, formula text) or a NotApplicable for a missing figure or a zero denominator."""
+def _rate(numerator, denominator, *, change=False, absolute=False, edges=()):
+    """(exact rate, formula text) or (NotApplicable, None) for a missing figure or a zero denominator.
+
+    The rate is exact (it decides bands and deductions); the formula prints it rounded half up
+    to two decimals, with "≈" where the rounded rate sits on one of the rule's `edges` and the
+    exact one does not (0.04 / 1000 ≈ 0%, which is above 0).
+    """
     problem = _first_missing(numerator, denominator)
     if problem:
         return problem, None
@@ -197,8 +220,20 @@ def _rate(numerator, denominator, *, change=False, absolute=False):
     if absolute and top < 0:
         top = -top
         formula = f"|{formula}|"
-    rate = pct(top, denominator.value)
-    return rate, f"{_notes(numerator, denominator)}{formula} = {fmt(rate)}%"
+    rate = exact_pct(top, denominator.value)
+    return rate, f"{_notes(numerator, denominator)}{formula} {_shown(rate, edges)}%"
+
+
+def exact_pct(numerator, denominator):
+    """numerator / denominator as an unrounded percentage."""
+    return Decimal(numerator) * HUNDRED / Decimal(denominator)
+
+
+def _shown(exact, edges):
+    """"= 92.31" for a rate; "≈ 0" when rounding puts it on an edge it is not on."""
+    shown = round_half_up(exact)
+    on_edge = shown != exact and any(edge is not None and shown == Decimal(edge) for edge in edges)
+    return f"{'≈' if on_edge else '='} {fmt(shown)}"
 
 
 # --- Rule kinds -------------------------------------------------------------------------------
@@ -207,10 +242,10 @@ def capped_ratio(numerator, denominator, *, full, limit=HUNDRED, per_point, dedu
 
     With `change`, the rate is (numerator − denominator) / denominator (三公经费变动率).
     """
-    rate, formula = _rate(numerator, denominator, change=change)
+    limit = Decimal(limit)
+    rate, formula = _rate(numerator, denominator, change=change, edges=(limit,))
     if formula is None:
         return rate
-    limit = Decimal(limit)
     if rate <= limit:
         return Score(Decimal(full), _("%(formula)s，不超过%(limit)s%%，得%(full)s分") % {
             "formula": formula, "limit": fmt(limit), "full": fmt(full),
@@ -222,10 +257,10 @@ def capped_ratio(numerator, denominator, *, full, limit=HUNDRED, per_point, dedu
 
 def floor_ratio(numerator, denominator, *, full, floor=HUNDRED, per_point, deduction=PRO_RATA):
     """政府采购执行率-style: a rate at or above `floor` percent scores `full`; each point under deducts."""
-    rate, formula = _rate(numerator, denominator)
+    floor = Decimal(floor)
+    rate, formula = _rate(numerator, denominator, edges=(floor,))
     if formula is None:
         return rate
-    floor = Decimal(floor)
     if rate >= floor:
         return Score(Decimal(full), _("%(formula)s，达到%(floor)s%%，得%(full)s分") % {
             "formula": formula, "floor": fmt(floor), "full": fmt(full),
@@ -274,15 +309,16 @@ def bands(*, table, full, value=None, numerator=None, denominator=None, absolute
         problem = _first_missing(value)
         if problem:
             return problem
-        rate = round_half_up(value.value)
-        formula = f"{_notes(value)}{_named(value)}%"
+        rate = Decimal(value.value)
+        formula = f"{_notes(value)}{value.label}{fmt(round_half_up(rate))}%"
     else:
-        rate, formula = _rate(numerator, denominator, absolute=absolute)
+        edges = [entry.get("min", entry.get("max")) for entry in table]
+        rate, formula = _rate(numerator, denominator, absolute=absolute, edges=edges)
         if formula is None:
             return rate
     index = _band_index(table, rate)
     if index is None:
-        return NotApplicable(_("%(rate)s%%不在任何评分档内") % {"rate": fmt(rate)})
+        return NotApplicable(_("%(rate)s%%不在任何评分档内") % {"rate": fmt(round_half_up(rate))})
     score = min(Decimal(table[index]["score"]), Decimal(full))
     return Score(score, _("%(formula)s，属于“%(band)s”档，得%(score)s分") % {
         "formula": formula, "band": band_label(table, index), "score": fmt(score),

@@ -3,6 +3,8 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
+from django.db import models
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -81,22 +83,22 @@ TABLE_FORMSETS = {
     prefix: row_formset(form, max_num=LIST_LIMITS[LIST_KEYS[prefix]]) for prefix, _title, form, _model in TABLES
 }
 
-BASE_MONEY = (
-    "three_public_prev_final", "three_public_budget", "three_public_final", "budget_initial", "budget_adjustment",
-    "project_expenditure", "key_project_expenditure", "procurement_budget", "procurement_actual",
-    "card_due", "card_actual",
-)
-BASE_COUNTS = ("special_fund_count", "special_fund_late_count")
-BASE_FIELDS = (*BASE_MONEY[:7], *BASE_COUNTS, *BASE_MONEY[7:], "satisfaction")
+# (legend, fields): how the 基础数据 page groups its figures; every BaseData figure appears once.
 BASE_GROUPS = (
-    (_("三公经费"), BASE_FIELDS[0:3]),
-    (_("预算编制和调整"), BASE_FIELDS[3:5]),
-    (_("项目支出"), BASE_FIELDS[5:7]),
-    (_("专项资金下达"), BASE_FIELDS[7:9]),
-    (_("政府采购"), BASE_FIELDS[9:11]),
-    (_("公务卡"), BASE_FIELDS[11:13]),
-    (_("满意度"), BASE_FIELDS[13:]),
+    (_("三公经费"), ("three_public_prev_budget", "three_public_budget", "three_public_prev_final", "three_public_final")),
+    (_("预算编制、调整和完成"), ("budget_initial", "budget_adjustment", "budget_adjusted", "budget_completed")),
+    (_("支付进度"), ("payment_progress_actual", "payment_progress_planned")),
+    (_("结转结余"), ("carryover_prev_total", "carryover_total")),
+    (_("公用经费"), ("public_funds_budget", "public_funds_actual")),
+    (_("项目支出"), ("project_expenditure", "key_project_expenditure")),
+    (_("专项资金下达"), ("special_fund_count", "special_fund_late_count")),
+    (_("政府采购"), ("procurement_budget", "procurement_actual")),
+    (_("公务卡"), ("card_due", "card_actual")),
+    (_("工作任务"), ("work_planned", "work_completed", "work_timely", "work_quality", "key_work_assigned",
+                    "key_work_completed")),
+    (_("满意度"), ("satisfaction",)),
 )
+BASE_FIELDS = tuple(name for _legend, names in BASE_GROUPS for name in names)
 
 
 class _BaseDataForm(EditorForm):
@@ -123,12 +125,12 @@ class _BaseDataForm(EditorForm):
 
 
 def _base_data_field(name):
-    label = model_label(BaseData, name)
-    if name in BASE_MONEY:
-        return MoneyField(label=format_lazy("{}（万元）", label))
-    if name in BASE_COUNTS:
+    label, field = model_label(BaseData, name), BaseData._meta.get_field(name)
+    if isinstance(field, models.PositiveIntegerField):
         return CountField(label=label)
-    return PercentField(label=label)
+    if any(isinstance(v, MaxValueValidator) for v in field.validators):
+        return PercentField(label=label)
+    return MoneyField(label=format_lazy("{}（万元）", label))
 
 
 BaseDataForm = type(

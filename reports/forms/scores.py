@@ -11,6 +11,7 @@ from reports.forms.base import EditorForm
 from reports.limits import text_limit
 from reports.validators import validate_group_total, validate_score
 from scoring.enums import RuleKind
+from scoring.evaluate import row_suggestion
 
 # A checklist item is answered 符合 or 不符合, or not yet (blank): only a fully answered list scores.
 CHECK_CHOICES = (("", "—"), ("1", _("符合")), ("0", _("不符合")))
@@ -133,6 +134,9 @@ class ScoresForm(EditorForm):
                 "class": attrs["class"] + " score-input", "data-max": f"{indicator.max_points:f}",
                 "data-step": f"{step:f}", "data-reason": f"id_{self.add_prefix(reason_name(indicator))}",
             })
+            entry = entries.get(indicator.pk)
+            if entry is not None and entry.suggested_score is not None:
+                attrs["data-suggested"] = _number(entry.suggested_score)  # valid whatever the step
             lead = indicator.shares_points_with_id or (indicator.pk if indicator.pk in self.groups else None)
             if lead is not None:
                 attrs.update({"data-group": str(lead), "data-group-max": f"{indicator.max_points:f}"})
@@ -166,8 +170,11 @@ class ScoresForm(EditorForm):
             if name not in cleaned:
                 continue
             score = cleaned[name]
+            entry = self.entries.get(indicator.pk)
+            exact = (entry.suggested_score if entry is not None else None,
+                     row_suggestion(indicator, self._inputs(indicator)))
             try:
-                validate_score(score, indicator.max_points, step=self.step, field=name)
+                validate_score(score, indicator.max_points, step=self.step, field=name, exact=exact)
             except ValidationError as error:
                 self.add_error(None, error)
         for members in self.groups.values():

@@ -210,6 +210,9 @@ class ScoresSection(Section):
         """The year's grade bands as the page's live total reads them: "90:优秀;80:良好;…"."""
         return ";".join(f"{minimum.normalize():f}:{label}" for label, minimum in self.bands)
 
+    def has_suggestions(self):
+        return any(e.suggested_score is not None for e in self["scores"].entries.values())
+
     def stored_total(self):
         scores = [e.self_score for e in self["scores"].entries.values() if e.self_score is not None]
         return display(sum(scores, Decimal(0)).normalize()) if scores else ""

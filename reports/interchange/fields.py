@@ -40,10 +40,13 @@ TABLES = (
      ("total", "reception", "vehicle_operation", "vehicle_purchase", "overseas")),
     ("fixed_assets", FixedAssetRow, "fixed_asset_rows", ("total", "in_use", "rented", "other")),
 )
-BASE_DATA = (
-    "three_public_prev_final", "three_public_budget", "three_public_final", "budget_initial", "budget_adjustment",
-    "project_expenditure", "key_project_expenditure", "special_fund_count", "special_fund_late_count",
-    "procurement_budget", "procurement_actual", "card_due", "card_actual", "satisfaction",
+BASE_DATA = tuple(f.name for f in BaseData._meta.fields if f.name not in ("id", "report"))
+# Keys added to base_data after version 1 was first published: a document without them reads them as blank.
+BASE_DATA_ADDED = (
+    "three_public_prev_budget", "budget_adjusted", "budget_completed", "payment_progress_actual",
+    "payment_progress_planned", "carryover_total", "carryover_prev_total", "public_funds_budget",
+    "public_funds_actual", "work_planned", "work_completed", "work_timely", "work_quality", "key_work_assigned",
+    "key_work_completed",
 )
 NARRATIVE = TEXT_FIELDS
 # (document key, model, related name on Report, fields)

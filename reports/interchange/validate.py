@@ -20,6 +20,7 @@ from budgets.validators import (
 from departments.models import Department
 from reports.enums import Category, Status
 from reports.interchange.fields import (
+    BASE_DATA_ADDED,
     BASE_DATA_SPECS,
     COVER,
     EXPORT_ONLY,
@@ -40,6 +41,8 @@ from reports.interchange.fields import (
 from reports.limits import LIST_LIMITS, list_count_problem, narrative_total_problem, quantitative_count_problems
 from reports.models import Report
 from reports.validators import validate_group_total, validate_headcount, validate_score
+from scoring.evaluate import row_suggestion
+from scoring.inputs import figures_from_data
 from scoring.models import EvaluationYear, Rubric
 from scoring.services import DEFAULT_RUBRIC_FILE, rubric_nodes_from_data
 
@@ -51,6 +54,7 @@ TABLE_VALIDATORS = {
 }
 DEPARTMENT_SPECS = specs(Department, ("code", "name"))
 MISSING = object()
+TABLE_PREFIXES = {"fixed_assets": "fixed_asset"}  # document key -> scoring.inputs figure prefix
 HEADCOUNT_PARTS = ("actual_headcount", "in_service_count", "retired_count", "temporary_count")
 
 
@@ -62,6 +66,8 @@ class RubricRow:
     label: str
     max_points: object
     lead: str | None = None
+    rule_kind: str = "manual"
+    rule_params: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -103,12 +109,14 @@ def rubric_rows_for(year):
             nodes = rubric_nodes_from_data(data)
             points = {n["code"]: n["points"] for n in nodes}
             return [
-                RubricRow(n["code"], n["label"], points[n["shares_points_with"] or n["code"]], n["shares_points_with"])
+                RubricRow(n["code"], n["label"], points[n["shares_points_with"] or n["code"]], n["shares_points_with"],
+                          n["rule_kind"], n["rule_params"])
                 for n in nodes if n["level"] == 3
             ], step
     rows = rubric.indicators.filter(level=3).select_related("shares_points_with").order_by("order")
     return [
-        RubricRow(r.code, r.label, r.max_points, r.shares_points_with.code if r.shares_points_with else None)
+        RubricRow(r.code, r.label, r.max_points, r.shares_points_with.code if r.shares_points_with else None,
+                  r.rule_kind, r.rule_params or {})
         for r in rows
     ], step
 
@@ -130,11 +138,15 @@ def _object(cleaned, value, path, keys, optional=()):
     return value
 
 
-def _fields(cleaned, value, path, field_specs):
-    """Parse an object of plain fields; returns (values, complete) where complete means no problem."""
-    obj = _object(cleaned, value, path, tuple(field_specs))
+def _fields(cleaned, value, path, field_specs, optional=()):
+    """Parse an object of plain fields; returns (values, complete) where complete means no problem.
+
+    A key in `optional` may be left out; it then reads as None (blank).
+    """
+    obj = _object(cleaned, value, path, tuple(field_specs), optional=optional)
     if obj is None:
         return {}, False
+    obj = {**{key: None for key in optional if key not in obj}, **obj}
     values, complete = {}, len(obj) == len(field_specs) and all(k in field_specs for k in obj)
     for name, spec in field_specs.items():
         if name not in obj:
@@ -219,7 +231,9 @@ def clean_document(doc):
                 except ValidationError as error:
                     cleaned.add_error(f"{key}[{index}]", error)
 
-    data["base_data"], complete = _fields(cleaned, doc.get("base_data", MISSING), "base_data", BASE_DATA_SPECS)
+    data["base_data"], complete = _fields(
+        cleaned, doc.get("base_data", MISSING), "base_data", BASE_DATA_SPECS, optional=BASE_DATA_ADDED
+    )
     if complete:
         try:
             validate_base_data(data["base_data"])
@@ -251,14 +265,22 @@ def clean_document(doc):
         cleaned.add("narrative", problem)
     if year is not None:
         cleaned.rubric, step = rubric_rows_for(year)
-        data["scores"] = _clean_scores(cleaned, doc.get("scores", MISSING), step)
+        data["scores"] = _clean_scores(cleaned, doc.get("scores", MISSING), step, _figures(data))
     if year is not None and department_ok:
         _check_target(cleaned, year, data["department"]["code"])
     return cleaned
 
 
-def _clean_scores(cleaned, value, step):
-    """The 评分表 rows by code: every 三级 code of the rubric exactly once, scores within 分值."""
+def _figures(data):
+    """The document's figures as scoring reads a report's (scoring.inputs), for its exact suggestions."""
+    tables = {TABLE_PREFIXES.get(key, key): rows for key, rows in data.get("tables", {}).items()}
+    return figures_from_data(report=data.get("report", {}), base_data=data.get("base_data"), tables=tables,
+                             quantitative=data.get("lists", {}).get("quantitative", []))
+
+
+def _clean_scores(cleaned, value, step, figures):
+    """The 评分表 rows by code: every 三级 code of the rubric exactly once, scores within 分值 and on the
+    step unless equal to the row's exact suggested score (from the document's own figures and inputs)."""
     by_code = {row.code: row for row in cleaned.rubric}
     scores = {}
     for index, row in enumerate(_list(cleaned, value, "scores")):
@@ -275,9 +297,11 @@ def _clean_scores(cleaned, value, step):
             cleaned.add(f"{path}.code", _("指标代码“%(code)s”重复出现。") % {"code": code})
             continue
         scores[code] = values
+        exact = (row_suggestion(rubric_row, values.get("inputs"), figures),)
         for name, label in (("self_score", _("自评得分")), ("review_score", _("复核得分"))):
             try:
-                validate_score(values.get(name), rubric_row.max_points, step=step, field=name, label=label)
+                validate_score(values.get(name), rubric_row.max_points, step=step, field=name, label=label,
+                               exact=exact)
             except ValidationError as error:
                 cleaned.add_error(path, error)
     for row in cleaned.rubric:

@@ -139,6 +139,12 @@
   }
 
   // ---- 评分表: range, step, reasons, shared 分值 and the live total and grade ----
+  // An exact suggested score (1.25, 1.24) is a valid self-score whatever the step.
+  function isSuggested(input, cents) {
+    var suggested = input.dataset.suggested ? parseAmount(input.dataset.suggested, {}) : null;
+    return Boolean(suggested && !suggested.error && suggested.cents === cents);
+  }
+
   function updateScores() {
     var table = document.getElementById("score-table");
     if (!table) { return; }
@@ -161,7 +167,7 @@
       var reason = document.getElementById(input.dataset.reason);
       if (parsed.cents > max) {
         setHint(input, "不能超过分值 " + formatScore(max), "bad");
-      } else if (step && parsed.cents % step !== 0) {
+      } else if (step && parsed.cents % step !== 0 && !isSuggested(input, parsed.cents)) {
         setHint(input, "须为 " + formatScore(step) + " 分的整数倍", "bad");
       } else if (parsed.cents < max && !input.dataset.group && reason && !reason.value.trim()) {
         setHint(input, "低于分值，请填写扣分原因", "info");

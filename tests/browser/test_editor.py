@@ -16,6 +16,7 @@ from reports.editing import report_save_section
 from reports.forms.sections import SECTIONS
 from reports.interchange import report_export
 from reports.models import Report
+from scoring.evaluate import report_score
 from scoring.models import Indicator
 from tests.reports.editor_support import clerk_of
 
@@ -272,3 +273,31 @@ def test_a_stale_save_in_the_browser_shows_both_versions_and_keeps_what_was_type
     page.click("#btn-save")
     expect(page.locator(".alert-success").first).to_have_text("“收支情况”已保存。")
     assert report.fixed_asset_rows.get().total == Decimal("93.43")
+
+
+def test_adopting_the_suggestions_fills_exact_scores_that_save_without_a_flag(live_server, page):
+    # 在职14 / 编制13: 5 − 7.69… × 0.5 = 1.15, off the 0.5 step; 资金结余 suggests 3 where the seed scored 2.
+    demo_load()
+    report = Report.objects.get(department__code=SEED_DEPARTMENT[0])
+    Report.objects.filter(pk=report.pk).update(in_service_count=14, retired_count=1)
+    report_score(report=Report.objects.get(pk=report.pk))
+    log_in(page, live_server, "clerk")
+    page.goto(f"{live_server.url}/reports/{report.pk}/edit/scores/")
+
+    page.click("#row-staff_control_rate .adopt-suggestion")
+
+    assert page.input_value("#id_scores-score__staff_control_rate") == "1.15"
+    expect(page.locator("#row-staff_control_rate .live-hint")).to_have_text("低于分值，请填写扣分原因")
+    expect(page.locator("#dirty-note")).to_be_visible()
+    page.click("#adopt-all-suggestions")
+    assert page.input_value("#id_scores-score__fund_balance") == "3"
+    assert page.input_value("#id_scores-score__duty_xiaokang") == "5"  # 人工评分: left as it was
+    page.fill("#id_scores-reason__staff_control_rate", "超编1人")
+    page.fill("#id_scores-reason__card_payment_rate", "公务卡刷卡率未达到要求。")
+    shoot(page, "scores-adopted")
+    page.click("#btn-save")
+
+    expect(page.locator(".alert-success").first).to_have_text("“评分表”已保存。")
+    entries = {e.indicator.code: e for e in report.scores.select_related("indicator")}
+    assert (entries["staff_control_rate"].self_score, entries["staff_control_rate"].flagged) == (Decimal("1.15"), False)
+    assert (entries["fund_balance"].self_score, entries["fund_balance"].flagged) == (Decimal("3"), False)

@@ -117,3 +117,14 @@ def test_base_data_contradictions(values, expected):
 def test_base_data_consistent_values_pass():
     validate_base_data({"special_fund_count": 2, "special_fund_late_count": 2,
                         "project_expenditure": D("10"), "key_project_expenditure": D("10")})
+
+
+def test_base_data_work_counts_cannot_exceed_what_they_are_part_of():
+    with pytest.raises(ValidationError) as excinfo:
+        validate_base_data({"work_completed": 10, "work_timely": 11, "work_quality": 10, "work_planned": 8,
+                            "key_work_assigned": 3, "key_work_completed": 4})
+
+    assert messages(excinfo) == {
+        "work_timely": ["及时完成工作数（11）不能多于实际完成工作数（10）。"],
+        "key_work_completed": ["重点工作办结数（4）不能多于重点工作交办数（3）。"],
+    }

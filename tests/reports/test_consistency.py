@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 BASE_WARNING = Problem(
     "base-data", "id_base-three_public_prev_final",
     "基础数据未填写：三公经费上年决算数、三公经费本年预算数、三公经费本年决算数、年初预算数、预算调整数、项目支出、重点项目支出、"
-    "专项资金个数、未按进度下达的专项个数、政府采购预算数、政府采购实际数、公务卡应结算金额、公务卡实际刷卡金额。"
+    "专项资金个数、未按进度下达的专项个数、政府采购预算数、政府采购实际数、公务卡应结算金额、公务卡实际刷卡金额、三公经费上年预算数。"
     "系统无法计算相关指标的建议得分（没有发生的填0）。", MISSING, blocking=False,
 )
 SEED_PROBLEMS = [

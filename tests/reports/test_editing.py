@@ -211,3 +211,71 @@ def test_two_concurrent_saves_from_the_same_revision_let_exactly_one_through():
     assert sorted(results) == ["saved", "stale"]
     assert IncomeRow.objects.filter(report=report).count() == 1
     assert Report.objects.get(pk=report.pk).revision == 2
+
+
+def overstaffed_report():
+    """A blank report with 在职14 / 编制13, scored once: its 在职人员控制率 suggestion is 1.15."""
+    report = blank_report()
+    Report.objects.filter(pk=report.pk).update(staff_quota=13, in_service_count=14, actual_headcount=14)
+    report.refresh_from_db()
+    clerk = clerk_of(report.department)
+    staff = report.evaluation_year.rubric.indicators.get(code="staff_control_rate")
+    report_save_section(report=report, section="scores", revision=1, by=clerk, data={"scores": [
+        {"indicator_id": staff.pk, "self_score": None, "deduction_reason": ""},
+    ]})
+    return report, clerk, staff
+
+
+def test_a_self_score_equal_to_the_exact_suggestion_saves_off_the_step_and_is_not_flagged():
+    # 在职14 / 编制13 = 107.69…%: 7.69… points over × 0.5 = 3.85 deducted, 5 − 3.85 = 1.15 (not a multiple of 0.5).
+    report, clerk, staff = overstaffed_report()
+
+    report_save_section(report=report, section="scores", revision=2, by=clerk, data={"scores": [
+        {"indicator_id": staff.pk, "self_score": Decimal("1.15"), "deduction_reason": "超编1人"},
+    ]})
+
+    entry = ScoreEntry.objects.get(report=report, indicator=staff)
+    assert (entry.self_score, entry.suggested_score, entry.flagged) == (Decimal("1.15"), Decimal("1.15"), False)
+
+
+def test_a_self_score_off_the_step_that_is_not_the_suggestion_is_refused():
+    report, clerk, staff = overstaffed_report()
+
+    with pytest.raises(ValidationError) as error:
+        report_save_section(report=report, section="scores", revision=2, by=clerk, data={"scores": [
+            {"indicator_id": staff.pk, "self_score": Decimal("1.2"), "deduction_reason": "超编1人"},
+        ]})
+
+    assert error.value.messages == ["自评得分须为0.5分的整数倍。"]
+
+
+def test_an_exact_checklist_suggestion_from_the_answers_posted_with_it_saves():
+    # Items 1 + 1 + 0.25 of a rubric whose items are not all whole halves: ticking ① and ③ suggests 1.25.
+    report = blank_report()
+    rules = report.evaluation_year.rubric.indicators.get(code="budget_rules")
+    type(rules).objects.filter(pk=rules.pk).update(rule_params={"items": [
+        {"label": "甲", "points": "1"}, {"label": "乙", "points": "1.75"}, {"label": "丙", "points": "0.25"}]})
+    clerk = clerk_of(report.department)
+
+    report_save_section(report=report, section="scores", revision=1, by=clerk, data={"scores": [
+        {"indicator_id": rules.pk, "self_score": Decimal("1.25"), "deduction_reason": "乙不符合",
+         "inputs": {"checked": [True, False, True]}},
+    ]})
+
+    entry = ScoreEntry.objects.get(report=report, indicator=rules)
+    assert (entry.self_score, entry.suggested_score, entry.flagged) == (Decimal("1.25"), Decimal("1.25"), False)
+
+
+def test_copy_forward_takes_last_years_three_public_budget_and_carryover_as_this_years_previous_figures():
+    department = seed_report().department
+    BaseData.objects.filter(report__department=department).update(
+        three_public_budget=Decimal("3.00"), carryover_total=Decimal("12.50"))
+    report = blank_report(department=department, year=2022)
+    BaseData.objects.filter(report=report).update(three_public_prev_final=Decimal("2.70"))
+
+    copied = report_copy_forward(report=report, revision=report.revision, by=clerk_of(department))
+
+    base = BaseData.objects.get(report=report)
+    assert copied[-1] == "基础数据（三公经费上年预算数、上年结转结余总额）"
+    assert (base.three_public_prev_budget, base.three_public_prev_final, base.carryover_prev_total) == (
+        Decimal("3.00"), Decimal("2.70"), Decimal("12.50"))

@@ -2,8 +2,9 @@ from decimal import Decimal
 
 import pytest
 
+from budgets.models import BaseData
 from reports.forms.cover import CoverForm, TaskFormSet
-from reports.forms.finance import TABLE_FORMSETS, BaseDataForm, ExpenditureRowForm, IncomeRowForm
+from reports.forms.finance import BASE_FIELDS, TABLE_FORMSETS, BaseDataForm, ExpenditureRowForm, IncomeRowForm
 from reports.forms.scores import ScoresForm
 from reports.forms.sections import SECTIONS, compare, flatten
 from scoring.models import Indicator
@@ -121,6 +122,24 @@ def test_scores_form_refuses_a_score_off_the_step_or_above_the_points():
         "score__staff_control_rate": ["自评得分须为0.5分的整数倍。"],
         "score__fund_balance": ["自评得分应在0至3分之间。"],
     }
+
+
+def test_scores_form_accepts_the_stored_exact_suggestion_off_the_step_and_offers_it_to_the_page():
+    report = blank_report()
+    report.scores.filter(indicator__code="staff_control_rate").update(suggested_score=Decimal("1.15"))
+    form = _scores_form(report, {"scores-score__staff_control_rate": "1.15", "scores-reason__staff_control_rate": "超编",
+                                 "scores-score__fund_balance": "1.2"})
+
+    assert form.is_valid() is False
+    assert form.errors == {"score__fund_balance": ["自评得分须为0.5分的整数倍。"]}
+    assert form.fields["score__staff_control_rate"].widget.attrs["data-suggested"] == "1.15"
+
+
+def test_base_data_form_has_every_base_data_figure_once():
+    fields = [f.name for f in BaseData._meta.fields if f.name not in ("id", "report")]
+
+    assert sorted(BaseDataForm.base_fields) == sorted(fields)
+    assert len(BASE_FIELDS) == len(set(BASE_FIELDS))
 
 
 def test_scores_form_refuses_shared_rows_that_together_exceed_their_points():

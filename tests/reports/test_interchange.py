@@ -400,3 +400,23 @@ def test_import_stores_the_scoring_suggestions_and_flags():
         "benefit_economic": (None, True),
         "benefit_ecological": (None, True),
     }
+
+
+def test_an_import_accepts_a_self_score_equal_to_the_suggestion_its_own_figures_give():
+    # 在职14 / 编制13 = 107.69…%: 5 − 7.69… × 0.5 = 1.15, off the 0.5 step but exact; 1.2 is neither.
+    doc = seed_document()
+    doc["overview"].update(in_service_count=14, retired_count=1)
+    doc["scores"][0].update(self_score="1.15", deduction_reason="超编1人")
+    doc["scores"][1].update(self_score="4.85", deduction_reason="")
+
+    assert document_problems(doc) == ["scores[1].self_score：自评得分须为0.5分的整数倍。"]
+
+
+def test_an_import_of_a_document_without_the_later_base_data_keys_reads_them_as_blank():
+    doc = seed_document()
+    for key in ("three_public_prev_budget", "work_planned", "key_work_completed"):
+        del doc["base_data"][key]
+
+    report = report_import(document=doc)
+
+    assert (report.base_data.three_public_prev_budget, report.base_data.satisfaction) == (None, Decimal("98.00"))

@@ -89,6 +89,19 @@ def test_previous_three_public_falls_back_to_the_table_total(rubric):
     assert BaseData.objects.get(report__evaluation_year=opened.evaluation_year).three_public_prev_final == Decimal("3.91")
 
 
+def test_year_open_takes_last_years_three_public_budget_and_carryover_as_this_years_previous_figures(rubric):
+    department = DepartmentFactory()
+    previous = earlier_report(department, 2021, rubric)
+    BaseData.objects.create(report=previous, three_public_budget=Decimal("3.00"), three_public_final=Decimal("2.81"),
+                            carryover_total=Decimal("12.50"))
+
+    opened = year_open(year=2022, rubric=rubric, deadline=DEADLINE)
+
+    base = BaseData.objects.get(report__evaluation_year=opened.evaluation_year)
+    assert (base.three_public_prev_budget, base.three_public_prev_final, base.carryover_prev_total,
+            base.three_public_budget) == (Decimal("3.00"), Decimal("2.81"), Decimal("12.50"), None)
+
+
 def test_a_department_without_an_earlier_report_starts_blank(rubric):
     department = DepartmentFactory(bureau=BureauFactory(name="君山区财政局", region="君山区"))
 

@@ -53,7 +53,7 @@ def test_seed_report_traces(seed_report):
 
     assert traces == {
         "staff_control_rate": "在职人数12 / 编制13 = 92.31%，不超过100%，得5分",
-        "three_public_change_rate": "数据不足：缺少三公经费上年决算",
+        "three_public_change_rate": "数据不足：缺少三公经费本年预算",
         "key_expenditure_rate": "数据不足：缺少重点项目支出",
         "budget_adjustment_rate": "数据不足：缺少预算调整数",
         "payment_progress": "数据不足：缺少未按进度下达的专项个数",
@@ -156,14 +156,25 @@ def test_three_public_final_falls_back_to_the_table_total_and_says_so(year_2021)
     report = make_report(year_2021, three_public=[{"total": D("2.81"), "reception": D("2.81")}],
                          base_data={"three_public_budget": D(3), "three_public_prev_final": D("2.5")})
 
-    control, change = _row(report, "three_public_control_rate"), _row(report, "three_public_change_rate")
+    control = _row(report, "three_public_control_rate")
 
     assert (control.suggestion, control.trace) == (
         D(6), "三公经费本年决算未填写，取三公经费表合计2.81；三公经费本年决算2.81 / 三公经费本年预算3 = 93.67%，不超过100%，得6分",
     )
+
+
+def test_three_public_change_rate_compares_this_year_budget_with_last_year_budget(year_2021):
+    # 财预〔2013〕53号: (本年度三公经费预算数 − 上年度三公经费预算数) / 上年度三公经费预算数 × 100%:
+    # (3.1 − 3) / 3 = 3.333…% over 0, 3.333… × 0.5 = 1.666… deducted, 5 − 1.67 = 3.33; the 决算 play no part.
+    report = make_report(year_2021, three_public=[{"total": D("2.81"), "reception": D("2.81")}],
+                         base_data={"three_public_budget": D("3.1"), "three_public_prev_budget": D(3),
+                                    "three_public_prev_final": D("2.5")})
+
+    change = _row(report, "three_public_change_rate")
+
     assert (change.suggestion, change.trace) == (
-        D("0"), "三公经费本年决算未填写，取三公经费表合计2.81；（三公经费本年决算2.81 − 三公经费上年决算2.5）/ "
-        "三公经费上年决算2.5 = 12.4%，超过0%共12.4个百分点，每个百分点扣0.5分，扣5分（扣完为止），得0分",
+        D("3.33"), "（三公经费本年预算3.1 − 三公经费上年预算3）/ 三公经费上年预算3 = 3.33%，"
+        "超过0%共3.33个百分点，每个百分点扣0.5分，扣1.67分，得3.33分",
     )
 
 

@@ -355,3 +355,37 @@ def test_balance_score_is_between_zero_and_full(accumulated, current, income, ex
     result = balance(accumulated, current, income, expenditure, carryover)
 
     assert within(result, D(3))
+
+
+# --- exact rates decide, rounded rates print ---------------------------------------------------------
+def test_a_tiny_adjustment_takes_the_band_above_zero_though_it_prints_as_zero():
+    # 0.04 / 1000 = 0.004%: above 0, so "0%-10%（含）" scores 2; rounded to two places it prints 0%.
+    result = rules.bands(table=ADJUSTMENT_BANDS, full=D(3), numerator=Figure("预算调整数", D("0.04")),
+                         denominator=Figure("年初预算", D(1000)))
+
+    assert result == Score(D(2), "预算调整数0.04 / 年初预算1000 ≈ 0%，属于“0%-10%（含）”档，得2分")
+
+
+def test_a_rate_just_under_a_lower_edge_stays_in_the_band_below():
+    # 89.996 / 100 = 89.996%: rounds to 90% but is below it, so the 80%（含）-90% band scores 4.
+    result = rules.bands(table=KEY_EXPENDITURE_BANDS, full=D(5), numerator=Figure("重点项目支出", D("89.996")),
+                         denominator=Figure("项目支出", D(100)))
+
+    assert result == Score(D(4), "重点项目支出89.996 / 项目支出100 ≈ 90%，属于“80%（含）-90%”档，得4分")
+
+
+def test_a_rate_a_thousandth_over_the_limit_deducts_a_started_point():
+    # 100001 / 100000 = 100.001%: 0.001 points over, counted as one started point × 0.5 = 0.5.
+    result = staff(D("100001"), D("100000"), deduction=rules.PER_STARTED_POINT)
+
+    assert result == Score(D("4.5"), "在职人数100001 / 编制100000 ≈ 100%，超过100%共不足0.01个百分点，"
+                                     "不足一个百分点按一个计，计1个百分点，每个百分点扣0.5分，扣0.5分，得4.5分")
+
+
+def test_a_deduction_is_computed_on_the_exact_rate_and_rounded_once():
+    # 14 / 13 = 107.6923…%: 7.6923… × 0.5 = 3.846… → 3.85 deducted, 1.15 left.
+    # (3.0125 − 2.5) / 2.5 = 20.5% over 0: 20.5 × 0.1 = 2.05 deducted, 5 − 2.05 = 2.95.
+    assert staff(D(14), D(13)).value == D("1.15")
+    result = rules.capped_ratio(Figure("本年预算", D("3.0125")), Figure("上年预算", D("2.5")), full=D(5), limit=D(0),
+                                per_point=D("0.1"), change=True)
+    assert result.value == D("2.95")
