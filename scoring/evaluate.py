@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from reports.enums import Category
 from reports.models import ScoreEntry
-from scoring import rules
+from scoring import framework, rules
 from scoring.enums import Level, RuleKind
 from scoring.grades import score_totals
 from scoring.inputs import report_entries, report_figures
@@ -121,19 +121,24 @@ def suggest(node, points, figures, inputs):
         return rules.NotApplicable(_("计分规则参数有误，请管理员检查评分表"))
 
 
+def _rate_options(params):
+    return {"change": bool(params.get("change")), "absolute": bool(params.get("absolute"))}
+
+
 def _suggest(node, points, figures, inputs):
-    kind, params = node["rule_kind"], node.get("rule_params") or {}
+    # A framework kind (在职人员控制率, …) is the ratio rule its definition gives (scoring.framework).
+    kind, params = framework.expand(node["rule_kind"], node.get("rule_params") or {})
     if kind == RuleKind.CAPPED_RATIO:
         numerator, denominator = _ratio_figures(figures, params)
         return rules.capped_ratio(
             numerator, denominator, full=points, limit=Decimal(str(params.get("limit", "100"))),
-            change=bool(params.get("change")), **_deduction_params(params),
+            **_rate_options(params), **_deduction_params(params),
         )
     if kind == RuleKind.FLOOR_RATIO:
         numerator, denominator = _ratio_figures(figures, params)
         return rules.floor_ratio(
             numerator, denominator, full=points, floor=Decimal(str(params.get("floor", "100"))),
-            **_deduction_params(params),
+            **_rate_options(params), **_deduction_params(params),
         )
     if kind == RuleKind.BANDS:
         if "value" in params:
@@ -141,7 +146,7 @@ def _suggest(node, points, figures, inputs):
             return rules.bands(table=params["bands"], full=points, value=value)
         numerator, denominator = _ratio_figures(figures, params)
         return rules.bands(table=params["bands"], full=points, numerator=numerator, denominator=denominator,
-                           absolute=bool(params.get("absolute")))
+                           **_rate_options(params))
     if kind == RuleKind.BALANCE:
         return rules.balance(
             accumulated=_figure(figures, "expenditure.accumulated_surplus"),

@@ -47,7 +47,7 @@ class Indicator(models.Model):
     shares_points_with = models.ForeignKey(
         "self", models.CASCADE, null=True, blank=True, related_name="point_sharers", verbose_name=_("共用分值的指标")
     )
-    rule_kind = models.CharField(_("计分规则"), max_length=20, choices=RuleKind.choices, default=RuleKind.MANUAL)
+    rule_kind = models.CharField(_("计分规则"), max_length=40, choices=RuleKind.choices, default=RuleKind.MANUAL)
     rule_params = models.JSONField(_("规则参数"), default=dict, blank=True)
     is_custom = models.BooleanField(_("个性化指标"), default=False)
     # A 三级 row that must have 佐证材料 attached before the report can be submitted (evidence app).

@@ -237,13 +237,14 @@ def _shown(exact, edges):
 
 
 # --- Rule kinds -------------------------------------------------------------------------------
-def capped_ratio(numerator, denominator, *, full, limit=HUNDRED, per_point, deduction=PRO_RATA, change=False):
+def capped_ratio(numerator, denominator, *, full, limit=HUNDRED, per_point, deduction=PRO_RATA, change=False,
+                 absolute=False):
     """在职人员控制率-style: a rate at or under `limit` percent scores `full`; each point over deducts.
 
     With `change`, the rate is (numerator − denominator) / denominator (三公经费变动率).
     """
     limit = Decimal(limit)
-    rate, formula = _rate(numerator, denominator, change=change, edges=(limit,))
+    rate, formula = _rate(numerator, denominator, change=change, absolute=absolute, edges=(limit,))
     if formula is None:
         return rate
     if rate <= limit:
@@ -255,10 +256,11 @@ def capped_ratio(numerator, denominator, *, full, limit=HUNDRED, per_point, dedu
     return Score(value, f"{formula}，{text}")
 
 
-def floor_ratio(numerator, denominator, *, full, floor=HUNDRED, per_point, deduction=PRO_RATA):
+def floor_ratio(numerator, denominator, *, full, floor=HUNDRED, per_point, deduction=PRO_RATA, change=False,
+                absolute=False):
     """政府采购执行率-style: a rate at or above `floor` percent scores `full`; each point under deducts."""
     floor = Decimal(floor)
-    rate, formula = _rate(numerator, denominator, edges=(floor,))
+    rate, formula = _rate(numerator, denominator, change=change, absolute=absolute, edges=(floor,))
     if formula is None:
         return rate
     if rate >= floor:
@@ -298,7 +300,7 @@ def _band_index(table, value):
     return None
 
 
-def bands(*, table, full, value=None, numerator=None, denominator=None, absolute=False):
+def bands(*, table, full, value=None, numerator=None, denominator=None, change=False, absolute=False):
     """Scores by the band the rate (numerator / denominator) or the plain `value` (a percentage) falls in.
 
     `table` is ordered from the best band: {"min": edge, "score": s} bands include their lower
@@ -313,7 +315,7 @@ def bands(*, table, full, value=None, numerator=None, denominator=None, absolute
         formula = f"{_notes(value)}{value.label}{fmt(round_half_up(rate))}%"
     else:
         edges = [entry.get("min", entry.get("max")) for entry in table]
-        rate, formula = _rate(numerator, denominator, absolute=absolute, edges=edges)
+        rate, formula = _rate(numerator, denominator, change=change, absolute=absolute, edges=edges)
         if formula is None:
             return rate
     index = _band_index(table, rate)

@@ -9,6 +9,9 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from scoring.enums import RuleKind
+from scoring.framework import DEFINITIONS, ExpandError, expand
+
 TOTAL_POINTS = Decimal("100")
 LEVEL_NAMES = {1: "一级指标", 2: "二级指标", 3: "三级指标"}
 
@@ -21,14 +24,14 @@ def _fmt(value):
     return f"{Decimal(value).normalize():f}"
 
 
-def rubric_problems(nodes):
-    """Every structural problem of a rubric, as Chinese sentences (empty when it is sound)."""
+def located_rubric_problems(nodes):
+    """Every structural problem of a rubric as (code of the row it is about or None, Chinese sentence)."""
     problems = []
     by_code = {}
     for node in nodes:
         code = _get(node, "code")
         if code in by_code:
-            problems.append(_("指标代码“%(code)s”重复。") % {"code": code})
+            problems.append((code, _("指标代码“%(code)s”重复。") % {"code": code}))
         by_code[code] = node
     children = {}
     for node in nodes:
@@ -36,27 +39,28 @@ def rubric_problems(nodes):
 
     for node in nodes:
         level, parent, label = _get(node, "level"), _get(node, "parent"), _get(node, "label")
+        here = _get(node, "code")
         if level == 1 and parent is not None:
-            problems.append(_("一级指标“%(label)s”不能有上级指标。") % {"label": label})
+            problems.append((here, _("一级指标“%(label)s”不能有上级指标。") % {"label": label}))
         if level in (2, 3):
             parent_node = by_code.get(parent)
             if parent_node is None or _get(parent_node, "level") != level - 1:
-                problems.append(_("%(level)s“%(label)s”的上级指标应为%(parent_level)s。") % {
+                problems.append((here, _("%(level)s“%(label)s”的上级指标应为%(parent_level)s。") % {
                     "level": LEVEL_NAMES[level], "label": label, "parent_level": LEVEL_NAMES[level - 1],
-                })
+                }))
         lead_code = _get(node, "shares_points_with")
         if lead_code:
             lead = by_code.get(lead_code)
             if level != 3 or lead is None or _get(lead, "parent") != parent or _get(lead, "shares_points_with"):
-                problems.append(_("三级指标“%(label)s”只能与同一二级指标下的三级指标共用分值。") % {"label": label})
+                problems.append((here, _("三级指标“%(label)s”只能与同一二级指标下的三级指标共用分值。") % {"label": label}))
             elif _get(node, "points") is not None:
-                problems.append(_("三级指标“%(label)s”与“%(lead)s”共用分值，不能另设分值。") % {
+                problems.append((here, _("三级指标“%(label)s”与“%(lead)s”共用分值，不能另设分值。") % {
                     "label": label, "lead": _get(lead, "label"),
-                })
+                }))
         elif _get(node, "points") is None:
-            problems.append(_("%(level)s“%(label)s”未设置分值。") % {"level": LEVEL_NAMES.get(level, ""), "label": label})
+            problems.append((here, _("%(level)s“%(label)s”未设置分值。") % {"level": LEVEL_NAMES.get(level, ""), "label": label}))
         elif _get(node, "points") < 0:
-            problems.append(_("%(level)s“%(label)s”的分值不能为负数。") % {"level": LEVEL_NAMES.get(level, ""), "label": label})
+            problems.append((here, _("%(level)s“%(label)s”的分值不能为负数。") % {"level": LEVEL_NAMES.get(level, ""), "label": label}))
 
     def counted_points(kids):
         # A shared 分值 counts once: only rows that hold their own points add up.
@@ -68,21 +72,26 @@ def rubric_problems(nodes):
             continue
         kids = children.get(_get(node, "code"), [])
         if not kids:
-            problems.append(_("%(level)s“%(label)s”下没有%(child)s。") % {
+            problems.append((_get(node, "code"), _("%(level)s“%(label)s”下没有%(child)s。") % {
                 "level": LEVEL_NAMES[level], "label": _get(node, "label"), "child": LEVEL_NAMES[level + 1],
-            })
+            }))
             continue
         summed = counted_points(kids)
         if summed != _get(node, "points"):
-            problems.append(_("%(level)s“%(label)s”分值为%(points)s分，其下%(child)s分值合计为%(sum)s分。") % {
+            problems.append((_get(node, "code"), _("%(level)s“%(label)s”分值为%(points)s分，其下%(child)s分值合计为%(sum)s分。") % {
                 "level": LEVEL_NAMES[level], "label": _get(node, "label"), "points": _fmt(_get(node, "points")),
                 "child": LEVEL_NAMES[level + 1], "sum": _fmt(summed),
-            })
+            }))
     firsts = [n for n in nodes if _get(n, "level") == 1]
     summed = counted_points(firsts)
     if summed != TOTAL_POINTS:
-        problems.append(_("一级指标分值合计应为100分，现为%(sum)s分。") % {"sum": _fmt(summed)})
+        problems.append((None, _("一级指标分值合计应为100分，现为%(sum)s分。") % {"sum": _fmt(summed)}))
     return problems
+
+
+def rubric_problems(nodes):
+    """Every structural problem of a rubric, as Chinese sentences (empty when it is sound)."""
+    return [message for _code, message in located_rubric_problems(nodes)]
 
 
 def validate_rubric_structure(nodes):
@@ -115,7 +124,10 @@ def validate_grade_bands(bands):
 # --- Rules and 个性化指标 ----------------------------------------------------------------------
 # Codes of the 一级指标 under which a year's rubric may add 个性化指标 (产出, 效果).
 CUSTOM_ROOTS = frozenset({"output", "effect"})
-RULE_KINDS = ("capped_ratio", "floor_ratio", "bands", "balance", "checklist", "violations", "manual")
+RULE_KINDS = tuple(RuleKind.values)
+# Parameters naming figures: a framework kind's definition fixes them, so its rows may not set them.
+FIGURE_PARAMS = ("numerator", "denominator", "numerator_fallback", "denominator_fallback", "change", "absolute",
+                 "value", "value_fallback")
 DEDUCTION_MODES = ("pro_rata", "per_started_point")
 
 
@@ -136,6 +148,16 @@ def _rule_detail(kind, params, full, figure_keys):
         return _("计分规则“%(kind)s”不存在") % {"kind": kind}
     if not isinstance(params, dict):
         return _("规则参数应为JSON对象")
+    if kind in DEFINITIONS:
+        fixed = [key for key in FIGURE_PARAMS if key in params]
+        if fixed:
+            return _("“%(label)s”的数据项由共性指标定义确定，不能另设%(keys)s") % {
+                "label": DEFINITIONS[kind].label, "keys": "、".join(fixed),
+            }
+        try:
+            kind, params = expand(kind, params)
+        except ExpandError as error:
+            return str(error)
 
     def known(key, name):
         value = params.get(key)
@@ -203,6 +225,11 @@ def rubric_rule_problems(nodes, figure_keys=None):
 
     `figure_keys`, when given, are the figures a ratio's numerator and denominator may name.
     """
+    return [message for _code, message in located_rule_problems(nodes, figure_keys)]
+
+
+def located_rule_problems(nodes, figure_keys=None):
+    """rubric_rule_problems as (code of the row, sentence) pairs."""
     points = {_get(n, "code"): _get(n, "points") for n in nodes}
     problems = []
     for node in nodes:
@@ -214,14 +241,19 @@ def rubric_rule_problems(nodes, figure_keys=None):
             continue  # rubric_problems reports the missing 分值
         detail = _rule_detail(_get(node, "rule_kind"), _get(node, "rule_params") or {}, full, figure_keys)
         if detail:
-            problems.append(_("三级指标“%(label)s”的计分规则有误：%(detail)s。") % {
+            problems.append((_get(node, "code"), _("三级指标“%(label)s”的计分规则有误：%(detail)s。") % {
                 "label": _get(node, "label"), "detail": detail,
-            })
+            }))
     return problems
 
 
 def custom_indicator_problems(nodes):
     """个性化指标 may only be added under 产出 and 效果."""
+    return [message for _code, message in located_custom_problems(nodes)]
+
+
+def located_custom_problems(nodes):
+    """custom_indicator_problems as (code of the row, sentence) pairs."""
     by_code = {_get(n, "code"): n for n in nodes}
     problems = []
     for node in nodes:
@@ -232,8 +264,16 @@ def custom_indicator_problems(nodes):
             seen.add(_get(root, "code"))
             root = by_code[_get(root, "parent")]
         if _get(node, "level") == 1 or _get(root, "level") != 1 or _get(root, "code") not in CUSTOM_ROOTS:
-            problems.append(_("个性化指标“%(label)s”只能设在产出或效果之下。") % {"label": _get(node, "label")})
+            problems.append((_get(node, "code"), _("个性化指标“%(label)s”只能设在产出或效果之下。") % {
+                "label": _get(node, "label"),
+            }))
     return problems
+
+
+def located_problems(nodes, figure_keys=None):
+    """Every problem of structure, rules and 个性化指标 placement as (row code or None, sentence)."""
+    return (located_rubric_problems(nodes) + located_rule_problems(nodes, figure_keys)
+            + located_custom_problems(nodes))
 
 
 def validate_rubric(nodes, figure_keys=None):

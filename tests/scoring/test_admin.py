@@ -104,12 +104,10 @@ def test_saving_is_refused_while_points_do_not_add_up(admin_client, rubric):
 def test_rebalanced_points_labels_standards_and_rules_are_saved(admin_client, rubric):
     changes = {
         "staff_control_rate": {"points": "4", "label": "在职人员控制率", "standard": "≤100%计4分。",
-                               "rule_params": json.dumps({"numerator": "report.in_service_count",
-                                                          "denominator": "report.staff_quota", "per_point": "1",
+                               "rule_params": json.dumps({"scoring": "capped", "per_point": "1",
                                                           "deduction": "per_started_point"})},
         "key_expenditure_rate": {"points": "6", "rule_params": json.dumps({
-            "numerator": "base_data.key_project_expenditure", "denominator": "base_data.project_expenditure",
-            "bands": [{"min": "90", "score": "6"}, {"min": None, "score": "0"}]})},
+            "scoring": "bands", "bands": [{"min": "90", "score": "6"}, {"min": None, "score": "0"}]})},
     }
 
     response = admin_client.post(change_url(rubric), rubric_post(rubric, changes))
@@ -307,3 +305,4 @@ def test_the_rubric_list_marks_frozen_rubrics_in_as_many_queries_for_one_rubric_
     assert one == three
     frozen = {row.name: row.frozen for row in response.context["cl"].result_list}
     assert frozen == {"2022年度评分表": True, "2022年度评分表（副本）": False, "2022年度评分表（副本2）": False}
+

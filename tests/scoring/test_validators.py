@@ -121,6 +121,8 @@ def test_a_first_level_row_without_children(nodes):
      "事项总数“nothing”不是可用的数据项"),
 ])
 def test_rule_parameter_messages(nodes, code, params, detail):
+    if "numerator" in params:  # the generic ratio rule, whose parameters name the figures
+        node(nodes, code)["rule_kind"] = "capped_ratio"
     node(nodes, code)["rule_params"] = params
     label = node(nodes, code)["label"]
 
