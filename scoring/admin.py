@@ -6,14 +6,26 @@ read-only. Single indicators may be edited too, checked against the rest of thei
 """
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from scoring.models import EvaluationYear, GradeBand, Indicator, Rubric
 from scoring.rules import FIGURE_LABELS
-from scoring.services import rubric_copy, rubric_is_frozen, rubric_nodes_from_db, year_set_grade_bands
+from scoring.services import (
+    rubric_copy,
+    rubric_export_sheet,
+    rubric_import_sheet,
+    rubric_is_frozen,
+    rubric_nodes_from_db,
+    year_set_grade_bands,
+)
 from scoring.validators import validate_grade_bands, validate_rubric
 
 
@@ -91,6 +103,35 @@ class IndicatorInline(admin.StackedInline):
         return not self._frozen(obj) and super().has_delete_permission(request, obj)
 
 
+class RubricSheetForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("Excel 文件（.xlsx）"))
+    name = forms.CharField(label=gettext_lazy("新评分表名称"), max_length=100, required=False,
+                           help_text=gettext_lazy("留空则用表格“说明”页中的评分表名称。"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_SHEET_BYTES:
+            raise ValidationError(_("文件不能超过5MB。"))
+        return upload
+
+
+MAX_SHEET_BYTES = 5 * 1024 * 1024
+
+
+@admin.action(description=gettext_lazy("导出所选评分表为Excel"))
+def export_rubric_sheet(modeladmin, request, queryset):
+    rubrics = list(queryset[:2])
+    if len(rubrics) != 1:
+        modeladmin.message_user(request, _("请只选择一个评分表导出。"), messages.WARNING)
+        return None
+    response = HttpResponse(rubric_export_sheet(rubrics[0]), content_type=XLSX)
+    response["Content-Disposition"] = content_disposition_header(True, f"{rubrics[0].name}.xlsx")
+    return response
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
 @admin.action(description=gettext_lazy("复制所选评分表"))
 def copy_rubrics(modeladmin, request, queryset):
     for rubric in queryset:
@@ -124,7 +165,29 @@ class RubricAdmin(FrozenRubricMixin, admin.ModelAdmin):
     fields = ("name", "based_on")
     readonly_fields = ("based_on",)
     inlines = [IndicatorInline]
-    actions = [copy_rubrics]
+    actions = [copy_rubrics, export_rubric_sheet]
+    change_list_template = "admin/scoring/rubric/change_list.html"
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.import_sheet_view)
+        return [path("import-sheet/", view, name="scoring_rubric_import_sheet"), *super().get_urls()]
+
+    def import_sheet_view(self, request):
+        """Upload a rubric sheet: 检查 lists every problem by row; 导入 creates a new rubric from a clean sheet."""
+        if not request.user.has_perm("scoring.add_rubric"):
+            raise PermissionDenied
+        result = None
+        form = RubricSheetForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            result = rubric_import_sheet(file=form.cleaned_data["file"], name=form.cleaned_data["name"],
+                                         dry_run=request.POST.get("action") != "import")
+            if result.rubric is not None:
+                self.message_user(request, _("已导入评分表“%(name)s”，共%(rows)s行。") % {
+                    "name": result.rubric.name, "rows": len(result.nodes)}, messages.SUCCESS)
+                return redirect("admin:scoring_rubric_change", result.rubric.pk)
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "form": form,
+                   "result": result, "title": _("从Excel导入评分表")}
+        return TemplateResponse(request, "admin/scoring/rubric/import_sheet.html", context)
 
     @admin.display(description=gettext_lazy("已冻结"), boolean=True)
     def is_frozen(self, obj):

@@ -1,16 +1,23 @@
 """Creating rubrics and evaluation years."""
 import json
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from scoring.enums import Level
 from scoring.grades import DEFAULT_GRADE_BANDS
 from scoring.models import EvaluationYear, GradeBand, Indicator, Rubric
+from scoring.sheets import Problem as SheetProblem
+from scoring.sheets import read_rubric_sheet, rubric_workbook
 from scoring.validators import validate_grade_bands, validate_rubric_structure
 
-DEFAULT_RUBRIC_FILE = Path(__file__).resolve().parent / "data" / "rubric_2021.json"
+DATA = Path(__file__).resolve().parent / "data"
+DEFAULT_RUBRIC_FILE = DATA / "rubric_2021.json"
+# The rubric templates an admin can open a year with: 岳阳 2021 (the seed's) and the national framework's 共性指标.
+RUBRIC_TEMPLATES = {"yueyang_2021": DEFAULT_RUBRIC_FILE, "framework_2013": DATA / "rubric_framework.json"}
 
 
 def _decimal(value):
@@ -84,13 +91,23 @@ def rubric_create(*, name, nodes, based_on=None):
     return rubric
 
 
-def rubric_get_or_create_default():
-    """The seed's 2021 rubric, created from scoring/data/rubric_2021.json on first use."""
-    data = json.loads(DEFAULT_RUBRIC_FILE.read_text(encoding="utf-8"))
+def rubric_get_or_create_template(key):
+    """The template rubric `key` of RUBRIC_TEMPLATES, created from its data file on first use."""
+    data = json.loads(RUBRIC_TEMPLATES[key].read_text(encoding="utf-8"))
     existing = Rubric.objects.filter(name=data["name"]).first()
     if existing is not None:
         return existing
     return rubric_create(name=data["name"], nodes=rubric_nodes_from_data(data))
+
+
+def rubric_get_or_create_default():
+    """The seed's 2021 rubric, created from scoring/data/rubric_2021.json on first use."""
+    return rubric_get_or_create_template("yueyang_2021")
+
+
+def rubric_templates_get_or_create():
+    """Every template rubric (岳阳 2021, 共性指标框架), created where missing, so a year can open with either."""
+    return [rubric_get_or_create_template(key) for key in RUBRIC_TEMPLATES]
 
 
 @transaction.atomic
@@ -136,3 +153,45 @@ def year_set_grade_bands(*, evaluation_year, bands):
     return GradeBand.objects.bulk_create(
         GradeBand(evaluation_year=evaluation_year, label=label, min_score=minimum) for label, minimum in bands
     )
+
+
+# --- Rubrics as Excel sheets ----------------------------------------------------------------------
+def rubric_export_sheet(rubric):
+    """The .xlsx bytes of `rubric` (scoring.sheets layout), for a bureau to edit or another installation."""
+    return rubric_workbook(rubric_nodes_from_db(rubric), name=rubric.name)
+
+
+@dataclass
+class SheetImport:
+    """What reading a rubric sheet found and, unless it was a dry run or had problems, created."""
+
+    name: str
+    nodes: list
+    problems: list
+    rubric: Rubric | None = None
+
+    @property
+    def ok(self):
+        return not self.problems
+
+
+def rubric_import_sheet(*, file, name=None, dry_run=False):
+    """Read a rubric sheet and, when it has no problem and this is no dry run, create a new rubric from it.
+
+    Every problem is listed (with its Excel row); any problem writes nothing. The rubric is always
+    new (named `name`, else the sheet's 评分表名称): rubrics already used by reports stay as they are.
+    Returns a SheetImport.
+    """
+    sheet_name, nodes, problems = read_rubric_sheet(file)
+    name = (name or sheet_name or "").strip()
+    max_length = Rubric._meta.get_field("name").max_length
+    if not name:
+        problems.append(SheetProblem(None, _("请填写评分表名称。")))
+    elif len(name) > max_length:
+        problems.append(SheetProblem(None, _("评分表名称不能超过%(max)s个字符。") % {"max": max_length}))
+    elif Rubric.objects.filter(name=name).exists():
+        problems.append(SheetProblem(None, _("已有名为“%(name)s”的评分表，请换一个名称。") % {"name": name}))
+    result = SheetImport(name=name, nodes=nodes, problems=problems)
+    if result.ok and not dry_run:
+        result.rubric = rubric_create(name=name, nodes=nodes)
+    return result

@@ -28,7 +28,7 @@ from reports.selectors import office_status_counts, pending_departments, reports
 from reports.yearly import year_open
 from scoring.grades import DEFAULT_GRADE_BANDS
 from scoring.models import EvaluationYear, Rubric
-from scoring.services import rubric_get_or_create_default
+from scoring.services import rubric_templates_get_or_create
 from scoring.validators import validate_grade_bands
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
@@ -113,7 +113,7 @@ def manage_index(request):
 @require_http_methods(["GET", "POST"])
 def manage_year_open(request):
     """Open a year: rubric, grade bands and deadline; 草稿 reports for every active department."""
-    rubric_get_or_create_default()
+    rubric_templates_get_or_create()  # 岳阳 2021 and the framework's 共性指标 are always there to pick
     if request.method == "POST":
         form = YearOpenForm(request.POST)
         bands = GradeBandFormSet(request.POST, prefix="bands")

@@ -111,11 +111,33 @@ def test_the_open_year_form_offers_the_default_bands_and_the_next_year(admin_cli
     ]
 
 
+def test_the_open_year_form_offers_both_rubric_templates(admin_client):
+    response = admin_client.get(reverse("manage_year_open"))
+
+    assert sorted(str(r) for r in response.context["form"].fields["rubric"].queryset) == [
+        "2021年度部门整体支出绩效评价评分表", "部门整体支出绩效评价共性指标体系框架（财预〔2013〕53号）",
+    ]
+
+
+def test_a_year_opened_with_the_framework_template_scores_by_its_rows(admin_client):
+    DepartmentFactory(code="106019")
+    admin_client.get(reverse("manage_year_open"))
+    rubric = EvaluationYear._meta.get_field("rubric").related_model.objects.get(name__contains="共性指标")
+    data = {"year": "2022", "rubric": str(rubric.pk), "deadline": "2023-05-31",
+            **band_data([("优秀", "90"), ("良好", "80"), ("中", "60"), ("差", "0")])}
+
+    admin_client.post(reverse("manage_year_open"), data)
+
+    report = Report.objects.get(evaluation_year__year=2022)
+    assert report.scores.count() == 28
+    assert report.scores.filter(indicator__rule_kind="key_work_rate").count() == 1
+
+
 def test_opening_a_year_creates_draft_reports_and_shows_its_dashboard(admin_client):
     DepartmentFactory(code="106019")
     DepartmentFactory(code="106020")
     admin_client.get(reverse("manage_year_open"))
-    rubric = EvaluationYear._meta.get_field("rubric").related_model.objects.get()
+    rubric = EvaluationYear._meta.get_field("rubric").related_model.objects.get(name__startswith="2021")
     data = {"year": "2022", "rubric": str(rubric.pk), "deadline": "2023-05-31",
             **band_data([("优秀", "85"), ("合格", "60"), ("不合格", "0")])}
 
@@ -150,7 +172,7 @@ def test_bad_input_on_the_open_year_form_shows_chinese_errors_and_keeps_what_was
 def test_bands_that_do_not_start_at_zero_are_refused(admin_client):
     DepartmentFactory()
     admin_client.get(reverse("manage_year_open"))
-    rubric = EvaluationYear._meta.get_field("rubric").related_model.objects.get()
+    rubric = EvaluationYear._meta.get_field("rubric").related_model.objects.get(name__startswith="2021")
     data = {"year": "2022", "rubric": str(rubric.pk), "deadline": "2023-05-31", **band_data([("优秀", "90")])}
 
     response = admin_client.post(reverse("manage_year_open"), data)

@@ -1,13 +1,22 @@
+import io
 import json
 from decimal import Decimal as D
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from scoring.models import EvaluationYear, GradeBand, Indicator, Rubric
-from scoring.services import rubric_copy, rubric_get_or_create_default, year_create
+from scoring.services import (
+    rubric_copy,
+    rubric_export_sheet,
+    rubric_get_or_create_default,
+    rubric_nodes_from_db,
+    year_create,
+)
 from tests.scoring.conftest import make_report
 
 pytestmark = pytest.mark.django_db
@@ -306,3 +315,53 @@ def test_the_rubric_list_marks_frozen_rubrics_in_as_many_queries_for_one_rubric_
     frozen = {row.name: row.frozen for row in response.context["cl"].result_list}
     assert frozen == {"2022年度评分表": True, "2022年度评分表（副本）": False, "2022年度评分表（副本2）": False}
 
+
+# --- Rubric sheets --------------------------------------------------------------------------------
+def test_the_rubric_list_links_to_the_sheet_import(admin_client, rubric):
+    response = admin_client.get(reverse("admin:scoring_rubric_changelist"))
+
+    assert reverse("admin:scoring_rubric_import_sheet") in response.content.decode()
+
+
+def test_the_export_action_downloads_the_rubric_as_a_sheet_that_imports_back(admin_client, rubric):
+    response = admin_client.post(reverse("admin:scoring_rubric_changelist"),
+                                 {"action": "export_rubric_sheet", "_selected_action": [rubric.pk]})
+
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    upload = SimpleUploadedFile("评分表.xlsx", response.content)
+    checked = admin_client.post(reverse("admin:scoring_rubric_import_sheet"),
+                                {"file": upload, "name": "2023年度评分表", "action": "check"})
+    assert "检查通过：评分表“2023年度评分表”共35行。" in checked.content.decode()
+    assert not Rubric.objects.filter(name="2023年度评分表").exists()
+    upload.seek(0)
+    imported = admin_client.post(reverse("admin:scoring_rubric_import_sheet"),
+                                 {"file": upload, "name": "2023年度评分表", "action": "import"})
+    new = Rubric.objects.get(name="2023年度评分表")
+    assert imported["Location"] == change_url(new)
+    assert rubric_nodes_from_db(new) == rubric_nodes_from_db(rubric)
+
+
+def test_a_sheet_with_problems_lists_them_by_row_and_imports_nothing(admin_client, rubric):
+    workbook = load_workbook(io.BytesIO(rubric_export_sheet(rubric)))
+    workbook["评分表"]["E4"] = 6  # 财政供养人员控制率 5 → 6
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    count = Rubric.objects.count()
+
+    response = admin_client.post(reverse("admin:scoring_rubric_import_sheet"), {
+        "file": SimpleUploadedFile("评分表.xlsx", buffer.getvalue()), "name": "有误", "action": "import"})
+
+    assert response.status_code == 200
+    assert [str(p) for p in response.context["result"].problems] == [
+        "第3行：二级指标“预算配置”分值为15分，其下三级指标分值合计为16分。"]
+    assert Rubric.objects.count() == count
+
+
+def test_selecting_two_rubrics_to_export_asks_for_one(admin_client, rubric):
+    other = rubric_copy(rubric=rubric, name="另一个")
+
+    response = admin_client.post(reverse("admin:scoring_rubric_changelist"),
+                                 {"action": "export_rubric_sheet", "_selected_action": [rubric.pk, other.pk]},
+                                 follow=True)
+
+    assert [str(m) for m in response.context["messages"]] == ["请只选择一个评分表导出。"]

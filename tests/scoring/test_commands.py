@@ -6,6 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from reports.models import ScoreEntry
+from scoring.models import Rubric
 from tests.scoring.conftest import make_report
 
 pytestmark = pytest.mark.django_db
@@ -139,3 +140,32 @@ def test_score_report_for_a_missing_report_is_a_clear_error(year_2021):
         run("--year", "2021", "--code", "999999")
 
     assert str(error.value) == "没有找到2021年度预算编码为999999的自评报告。"
+
+
+def test_export_rubric_then_import_rubric_with_a_dry_run_first(year_2021, tmp_path):
+    path = tmp_path / "评分表.xlsx"
+    out = io.StringIO()
+    call_command("export_rubric", "--year", "2021", str(path), stdout=out)
+
+    call_command("import_rubric", str(path), "--name", "复制的评分表", "--dry-run", stdout=out)
+    call_command("import_rubric", str(path), "--name", "复制的评分表", stdout=out)
+
+    assert out.getvalue().splitlines() == [
+        f"已将评分表“2021年度部门整体支出绩效评价评分表”（35行）写入 {path}",
+        "检查通过：评分表“复制的评分表”共35行，未写入（--dry-run）。",
+        "已导入评分表“复制的评分表”，共35行。",
+    ]
+    assert Rubric.objects.get(name="复制的评分表").indicators.count() == 35
+
+
+def test_import_rubric_lists_every_problem_and_writes_nothing(tmp_path):
+    path = tmp_path / "框架.xlsx"
+    call_command("export_rubric", "--template", "framework_2013", str(path), stdout=io.StringIO())
+    err = io.StringIO()
+
+    with pytest.raises(CommandError) as error:
+        call_command("import_rubric", str(path), stdout=io.StringIO(), stderr=err)
+
+    assert str(error.value) == "评分表有1处问题，未导入。"
+    assert err.getvalue() == "  已有名为“部门整体支出绩效评价共性指标体系框架（财预〔2013〕53号）”的评分表，请换一个名称。\n"
+    assert Rubric.objects.count() == 1

@@ -1,9 +1,18 @@
+import json
 from decimal import Decimal
 
 import pytest
 
-from scoring.services import rubric_get_or_create_default, rubric_nodes_from_db, year_create
-from scoring.validators import rubric_problems
+from scoring.framework import DEFINITIONS
+from scoring.rules import FIGURE_LABELS
+from scoring.services import (
+    RUBRIC_TEMPLATES,
+    rubric_get_or_create_default,
+    rubric_nodes_from_data,
+    rubric_nodes_from_db,
+    year_create,
+)
+from scoring.validators import rubric_problems, validate_rubric
 
 pytestmark = pytest.mark.django_db
 
@@ -36,3 +45,16 @@ def test_year_create_sets_default_grade_bands():
     assert list(year.grade_bands.values_list("label", "min_score")) == [
         ("优秀", Decimal("90")), ("良好", Decimal("80")), ("中", Decimal("60")), ("差", Decimal("0")),
     ]
+
+
+@pytest.mark.parametrize("key", sorted(RUBRIC_TEMPLATES))
+def test_every_template_adds_up_and_every_rule_can_score(key):
+    nodes = rubric_nodes_from_data(json.loads(RUBRIC_TEMPLATES[key].read_text(encoding="utf-8")))
+
+    validate_rubric(nodes, figure_keys=FIGURE_LABELS.keys())
+
+
+def test_the_framework_template_uses_every_framework_rule_kind():
+    nodes = rubric_nodes_from_data(json.loads(RUBRIC_TEMPLATES["framework_2013"].read_text(encoding="utf-8")))
+
+    assert sorted({n["rule_kind"] for n in nodes} & set(DEFINITIONS)) == sorted(DEFINITIONS)
