@@ -113,7 +113,7 @@ def manage_index(request):
 @require_http_methods(["GET", "POST"])
 def manage_year_open(request):
     """Open a year: rubric, grade bands and deadline; 草稿 reports for every active department."""
-    rubric_templates_get_or_create()  # 岳阳 2021 and the framework's 共性指标 are always there to pick
+    templates = rubric_templates_get_or_create()  # 岳阳 2021 and the framework's 共性指标 are always there to pick
     if request.method == "POST":
         form = YearOpenForm(request.POST)
         bands = GradeBandFormSet(request.POST, prefix="bands")
@@ -133,7 +133,8 @@ def manage_year_open(request):
     else:
         latest = EvaluationYear.objects.order_by("-year").first()
         initial_year = latest.year + 1 if latest else timezone.localdate().year - 1
-        form = YearOpenForm(initial={"year": initial_year})
+        # Preselected: last year's rubric, else 岳阳 2021 (the first template), not merely the newest rubric.
+        form = YearOpenForm(initial={"year": initial_year, "rubric": latest.rubric_id if latest else templates[0].pk})
         bands = GradeBandFormSet(
             prefix="bands", initial=[{"label": label, "min_score": minimum} for label, minimum in DEFAULT_GRADE_BANDS],
         )

@@ -12,7 +12,7 @@ from openpyxl import Workbook, load_workbook
 from departments.enums import Role
 from departments.models import Department
 from reports.models import Report
-from scoring.models import EvaluationYear
+from scoring.models import EvaluationYear, Rubric
 from tests.factories import DepartmentFactory, MembershipFactory, UserFactory
 from tests.reports.test_exporters import admin_user, approve, open_year, score
 
@@ -104,7 +104,7 @@ def test_the_open_year_form_offers_the_default_bands_and_the_next_year(admin_cli
     response = admin_client.get(reverse("manage_year_open"))
 
     bands = response.context["bands"]
-    assert response.context["form"].initial == {"year": 2022}
+    assert response.context["form"].initial == {"year": 2022, "rubric": EvaluationYear.objects.get(year=2021).rubric_id}
     assert [(f.initial.get("label"), f.initial.get("min_score")) for f in bands] == [
         ("优秀", Decimal("90")), ("良好", Decimal("80")), ("中", Decimal("60")), ("差", Decimal("0")), (None, None),
         (None, None),
@@ -117,6 +117,7 @@ def test_the_open_year_form_offers_both_rubric_templates(admin_client):
     assert sorted(str(r) for r in response.context["form"].fields["rubric"].queryset) == [
         "2021年度部门整体支出绩效评价评分表", "部门整体支出绩效评价共性指标体系框架（财预〔2013〕53号）",
     ]
+    assert response.context["form"].initial["rubric"] == Rubric.objects.get(name__startswith="2021").pk
 
 
 def test_a_year_opened_with_the_framework_template_scores_by_its_rows(admin_client):
