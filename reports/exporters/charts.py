@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from reports.enums import Status
-from reports.exporters.queries import totals_of, year_bands, year_reports
+from reports.exporters.queries import graded, totals_of, year_bands, year_reports
 from reports.exporters.summary import UNGRADED, days_left, not_submitted
 
 # Score histogram bins: [0, 10), [10, 20), … [90, 100]; the last one includes 100.
@@ -66,12 +66,12 @@ def year_progress(*, reports, evaluation_year, today, include_missing):
         office = report.department.office.name if report.department.office else _("未分配科室")
         offices.setdefault(office, Counter())[report.status] += 1
         totals = totals_of(report, bands)
-        grades[totals.grade or UNGRADED] += 1
+        grades[graded(report, totals) or UNGRADED] += 1
         if totals.final is not None:
             bins[_bin_of(totals.final)] += 1
     scoped = reports.filter(evaluation_year=evaluation_year)
     pending = [
-        Pending(code, name, office, state, days_left(evaluation_year.deadline, today))
+        Pending(code, name, office, state, days_left(evaluation_year, today))
         for code, name, office, state, _contact, _phone in not_submitted(
             scoped, evaluation_year, include_missing=include_missing
         )

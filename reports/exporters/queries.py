@@ -11,6 +11,7 @@ from django.db.models import Count, DecimalField, IntegerField, OuterRef, Subque
 from django.db.models.functions import Coalesce
 
 from budgets.models import ExpenditureRow, IncomeRow, ThreePublicRow
+from reports.enums import Status
 from reports.models import ScoreEntry
 from scoring.grades import grade_for
 
@@ -61,6 +62,12 @@ def totals_of(report, bands):
     review_total = report.review_sum if report.reviewed_count else None
     final = review_total if review_total is not None else report.self_total
     return Totals(self_total=report.self_total, review_total=review_total, grade=grade_for(final, bands))
+
+
+def graded(report, totals):
+    """The 等次 a report is given in the year's figures: none until it has been submitted (a draft's
+    self-scores are work in progress). `totals` from totals_of."""
+    return None if report.status == Status.DRAFT else totals.grade
 
 
 def year_bands(evaluation_year):

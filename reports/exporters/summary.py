@@ -6,7 +6,6 @@ queries, streamed with .iterator()), and reports.exporters.workbook writes them.
 import heapq
 from collections import Counter
 
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,7 +13,7 @@ from budgets.models import ExpenditureRow, FixedAssetRow, IncomeRow, ThreePublic
 from departments.models import Department
 from reports.enums import Status
 from reports.exporters import workbook as wb
-from reports.exporters.queries import totals_of, year_bands, year_reports
+from reports.exporters.queries import graded, totals_of, year_bands, year_reports
 from reports.exporters.workbook import Column, Sheet
 from reports.models import ScoreEntry
 
@@ -30,56 +29,67 @@ FINANCE_TABLES = (
 )
 
 
-def _money(header):
-    return Column(header, wb.MONEY, 12)
+def _money(header, width=12):
+    """A money column: its header says the unit (万元)."""
+    return Column(_("%(label)s（万元）") % {"label": header}, wb.MONEY, width)
 
 
 def summary_columns():
     return [
-        Column(_("预算编码"), wb.TEXT, 12), Column(_("部门（单位）名称"), wb.TEXT, 32), Column(_("归口业务科室"), wb.TEXT, 14),
-        Column(_("状态"), wb.TEXT, 10), _money(_("收入合计")), _money(_("支出合计")), _money(_("基本支出")),
-        _money(_("项目支出")), _money(_("三公经费合计")), Column(_("自评得分"), wb.SCORE, 10),
-        Column(_("复核得分"), wb.SCORE, 10), Column(_("评价等次"), wb.TEXT, 9), Column(_("提交时间"), wb.DATETIME, 17),
-        Column(_("审定时间"), wb.DATETIME, 17),
+        Column(_("预算编码"), wb.TEXT, 10), Column(_("部门（单位）名称"), wb.TEXT, 24, wrap=True),
+        Column(_("归口业务科室"), wb.TEXT, 12, wrap=True), Column(_("状态"), wb.TEXT, 8),
+        *[_money(label, 11) for label in (_("收入合计"), _("支出合计"), _("基本支出"), _("项目支出"), _("三公经费合计"))],
+        Column(_("自评得分"), wb.SCORE, 8), Column(_("复核得分"), wb.SCORE, 8), Column(_("评价等次"), wb.TEXT, 8),
+        Column(_("提交时间"), wb.DATETIME, 16), Column(_("审定时间"), wb.DATETIME, 16),
     ]
 
 
+SUMMARY_TOTALS = (4, 5, 6, 7, 8)  # the money columns the 合计 row adds up
+
+
 def summary_rows(annotated, bands, grades):
-    """One row per report of `year_reports`; counts each report's grade into the Counter `grades`."""
+    """One row per report of `year_reports`; counts each report's grade into the Counter `grades`
+    (a report is graded once submitted: a draft's 等次 is blank and counts as 未评分)."""
     for report in annotated.iterator(chunk_size=CHUNK):
         totals = totals_of(report, bands)
-        grades[totals.grade or UNGRADED] += 1
+        grade = graded(report, totals)
+        grades[grade or UNGRADED] += 1
         department = report.department
         yield (
             department.code, department.name, department.office.name if department.office else "",
             report.get_status_display(), report.income_total, report.expenditure_total, report.basic_total,
             report.project_total, report.three_public_total, totals.self_total, totals.review_total,
-            totals.grade or "", report.submitted_at, report.approved_at,
+            grade or "", report.submitted_at, report.approved_at,
         )
 
 
 def score_columns():
     return [
-        Column(_("预算编码"), wb.TEXT, 12), Column(_("部门（单位）名称"), wb.TEXT, 28), Column(_("一级指标"), wb.TEXT, 8),
-        Column(_("二级指标"), wb.TEXT, 10), Column(_("三级指标"), wb.TEXT, 22), Column(_("分值"), wb.SCORE, 7),
-        Column(_("自评得分"), wb.SCORE, 9), Column(_("扣分原因和其他说明"), wb.TEXT, 30), Column(_("建议得分"), wb.SCORE, 9),
-        Column(_("复核得分"), wb.SCORE, 9), Column(_("复核说明"), wb.TEXT, 30),
+        Column(_("预算编码"), wb.TEXT, 12), Column(_("部门（单位）名称"), wb.TEXT, 28, wrap=True),
+        Column(_("一级指标"), wb.TEXT, 8), Column(_("二级指标"), wb.TEXT, 10), Column(_("三级指标"), wb.TEXT, 22, wrap=True),
+        Column(_("分值"), wb.SCORE, 7), Column(_("自评得分"), wb.SCORE, 9),
+        Column(_("扣分原因和其他说明"), wb.TEXT, 28, wrap=True), Column(_("建议得分"), wb.SCORE, 9),
+        Column(_("复核得分"), wb.SCORE, 9), Column(_("复核说明"), wb.TEXT, 28, wrap=True),
     ]
 
 
 def score_rows(scoped):
-    """Department × 三级指标: one row per score entry of the scoped reports (one query)."""
+    """Department × 三级指标: one row per score entry of the scoped reports (one query).
+
+    A 分值 shared by several rows (经济/社会/生态效益 share 15) is given once, on the row that holds
+    it, as the form prints it: 分值 adds up to the rubric's 100 for each department.
+    """
     entries = (
         ScoreEntry.objects.filter(report__in=scoped.values("pk"))
         .order_by("report__department__code", "indicator__order")
         .values_list(
             "report__department__code", "report__department__name", "indicator__parent__parent__label",
-            "indicator__parent__label", "indicator__label",
-            Coalesce("indicator__shares_points_with__points", "indicator__points"),
+            "indicator__parent__label", "indicator__label", "indicator__points", "indicator__shares_points_with",
             "self_score", "deduction_reason", "suggested_score", "review_score", "review_note",
         )
     )
-    yield from entries.iterator(chunk_size=CHUNK)
+    for *head, points, shares, self_score, reason, suggested, review, note in entries.iterator(chunk_size=CHUNK):
+        yield (*head, None if shares is not None else points, self_score, reason, suggested, review, note)
 
 
 def finance_columns():
@@ -89,8 +99,14 @@ def finance_columns():
         _("三公经费合计"), _("公务接待费"), _("公务用车运维费"), _("公务用车购置费"), _("因公出国费"),
         _("固定资产合计"), _("在用固定资产"), _("出租固定资产"), _("其他固定资产"),
     ]
-    return [Column(_("预算编码"), wb.TEXT, 12), Column(_("部门（单位）名称"), wb.TEXT, 28), Column(_("机构名称"), wb.TEXT, 28),
-            *[_money(label) for label in labels]]
+    return [Column(_("预算编码"), wb.TEXT, 9), Column(_("部门（单位）名称"), wb.TEXT, 20, wrap=True),
+            Column(_("机构名称"), wb.TEXT, 20, wrap=True), *[_money(label, 10) for label in labels]]
+
+
+# 收支明细 prints one table per page width: 收入 from D, 支出 from J, 三公经费 from Q, 固定资产 from V.
+FINANCE_TITLE_COLUMNS = 3
+FINANCE_BREAKS = (10, 17, 22)
+FINANCE_TOTALS = tuple(range(3, 25))
 
 
 class _Peekable:
@@ -137,8 +153,8 @@ def finance_rows(scoped):
 
 def progress_columns():
     return [
-        Column(_("预算编码"), wb.TEXT, 12), Column(_("部门（单位）名称"), wb.TEXT, 32), Column(_("归口业务科室"), wb.TEXT, 14),
-        Column(_("状态"), wb.TEXT, 12), Column(_("截止日期"), wb.DATE, 12), Column(_("距截止日期天数"), wb.INTEGER, 10),
+        Column(_("预算编码"), wb.TEXT, 12), Column(_("部门（单位）名称"), wb.TEXT, 32, wrap=True),
+        Column(_("归口业务科室"), wb.TEXT, 14, wrap=True), Column(_("状态"), wb.TEXT, 12), Column(_("截止日期"), wb.DATE, 12), Column(_("距截止日期天数"), wb.INTEGER, 10),
         Column(_("联系人"), wb.TEXT, 10), Column(_("联络电话"), wb.TEXT, 14),
     ]
 
@@ -165,17 +181,21 @@ def not_submitted(scoped, evaluation_year, *, include_missing):
     return heapq.merge(draft_rows, missing_rows, key=lambda row: row[0])
 
 
-def days_left(deadline, today):
-    """Whole days from `today` to the deadline (negative once past), None without a deadline."""
-    return None if deadline is None else (deadline - today).days
+def days_left(evaluation_year, today):
+    """Whole days from `today` to the year's deadline (negative once past) while the year is open;
+    None without a deadline or once the year is closed (a count down to a closed year misleads)."""
+    deadline = evaluation_year.deadline
+    if deadline is None or not evaluation_year.is_open:
+        return None
+    return (deadline - today).days
 
 
 def progress_rows(scoped, evaluation_year, *, today, include_missing):
-    deadline = evaluation_year.deadline
+    deadline, left = evaluation_year.deadline, days_left(evaluation_year, today)
     for code, name, office, state, contact, phone in not_submitted(
         scoped, evaluation_year, include_missing=include_missing
     ):
-        yield (code, name, office, state, deadline, days_left(deadline, today), contact, phone)
+        yield (code, name, office, state, deadline, left, contact, phone)
 
 
 def grade_sheet_rows(bands, grades):
@@ -193,17 +213,21 @@ def summary_sheets(*, reports, evaluation_year, include_missing, today=None):
     grades = Counter()
     year = evaluation_year.year
     yield Sheet(_("汇总"), _("%(year)s年度部门整体支出绩效自评汇总表") % {"year": year}, summary_columns(),
-                summary_rows(year_reports(reports, evaluation_year), bands, grades), freeze="C3")
+                summary_rows(year_reports(reports, evaluation_year), bands, grades), freeze="C3",
+                totals=SUMMARY_TOTALS)
     yield Sheet(_("评分明细"), _("%(year)s年度评分明细") % {"year": year}, score_columns(), score_rows(scoped),
                 freeze="C3")
     yield Sheet(_("收支明细"), _("%(year)s年度收支明细（万元）") % {"year": year}, finance_columns(),
-                finance_rows(scoped), freeze="D3")
+                finance_rows(scoped), freeze="D3", totals=FINANCE_TOTALS, title_columns=FINANCE_TITLE_COLUMNS,
+                column_breaks=FINANCE_BREAKS)
     yield Sheet(_("进度"), _("%(year)s年度未提交单位") % {"year": year}, progress_columns(),
                 progress_rows(scoped, evaluation_year, today=today, include_missing=include_missing), freeze="C3")
     yield Sheet(
         _("等次分布"), _("%(year)s年度评价等次分布") % {"year": year},
         [Column(_("评价等次"), wb.TEXT, 12), Column(_("单位数"), wb.INTEGER, 10)], grade_sheet_rows(bands, grades),
-        chart=wb.bar_chart(_("评价等次分布"), x_title=_("评价等次"), y_title=_("单位数"), anchor="D3"),
+        totals=(1,),
+        chart=wb.bar_chart(_("评价等次分布"), x_title=_("评价等次"), y_title=_("单位数"), anchor="D3",
+                           maximum=lambda: max(grades.values(), default=0)),
     )
 
 

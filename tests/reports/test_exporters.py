@@ -108,6 +108,22 @@ def shown(value):
     return str(value)
 
 
+def score_shown(value):
+    """A score as the form prints it and the workbook's General format shows it (98, 61.5)."""
+    if value is None:
+        return ""
+    return f"{Decimal(value).normalize():f}"
+
+
+def total_row(rows, columns, width):
+    """The 合计 row the workbook writes under `rows` (of shown values): sums of `columns`."""
+    row = ["合计"] + [""] * (width - 1)
+    for column in columns:
+        values = [Decimal(r[column]) for r in rows if r[column] != ""]
+        row[column] = f"{sum(values):.2f}" if values else ""
+    return row
+
+
 def expected_sheets(evaluation_year):
     reports = list(Report.objects.filter(evaluation_year=evaluation_year).order_by("department__code"))
     summary, scores, finances, progress = [], [], [], []
@@ -116,22 +132,24 @@ def expected_sheets(evaluation_year):
     for report in reports:
         department = report.department
         totals = report_score_totals(report)
-        grades[totals["grade"] or "未评分"] += 1
+        grade = totals["grade"] if report.status != Status.DRAFT else None  # graded once submitted
+        grades[grade or "未评分"] += 1
         expenditure = report.expenditure_rows.all()
         summary.append([shown(v) for v in (
             department.code, department.name, department.office.name, report.get_status_display(),
             total(r.total for r in report.income_rows.all()), total(r.total for r in expenditure),
             total(r.basic for r in expenditure), total(r.project for r in expenditure),
-            total(r.total for r in report.three_public_rows.all()), totals["self_total"], totals["review_total"],
-            totals["grade"], report.submitted_at, report.approved_at,
-        )])
+            total(r.total for r in report.three_public_rows.all()),
+        )] + [score_shown(totals["self_total"]), score_shown(totals["review_total"])]
+            + [shown(v) for v in (grade, report.submitted_at, report.approved_at)])
         for entry in report.scores.order_by("indicator__order"):
             indicator = entry.indicator
+            points = None if indicator.shares_points_with_id else indicator.points  # a shared 分值 once
             scores.append([shown(v) for v in (
                 department.code, department.name, indicator.parent.parent.label, indicator.parent.label,
-                indicator.label, indicator.max_points, entry.self_score, entry.deduction_reason,
-                entry.suggested_score, entry.review_score, entry.review_note,
-            )])
+                indicator.label)] + [score_shown(points), score_shown(entry.self_score), shown(entry.deduction_reason),
+                                     score_shown(entry.suggested_score), score_shown(entry.review_score),
+                                     shown(entry.review_note)])
         orgs = []
         for model in tables:
             orgs += [o for o in model.objects.filter(report=report).values_list("org_name", flat=True) if o not in orgs]
@@ -154,8 +172,9 @@ def expected_sheets(evaluation_year):
         )])
     bands = [b.label for b in evaluation_year.grade_bands.order_by("-min_score")]
     return {
-        "汇总": summary, "评分明细": scores, "收支明细": finances, "进度": progress,
-        "等次分布": [[label, str(grades[label])] for label in [*bands, "未评分"]],
+        "汇总": [*summary, total_row(summary, range(4, 9), 14)], "评分明细": scores,
+        "收支明细": [*finances, total_row(finances, range(3, 25), 25)], "进度": progress,
+        "等次分布": [[label, str(grades[label])] for label in [*bands, "未评分"]] + [["合计", str(len(reports))]],
     }
 
 
@@ -207,12 +226,32 @@ def test_summary_of_the_demo_year_opens_in_libreoffice_and_every_value_equals_th
     expected = expected_sheets(demo_year)
     assert [rows[1][0] for rows in sheets.values()] == ["预算编码", "预算编码", "预算编码", "预算编码", "评价等次"]
     assert {name: rows[2:] for name, rows in sheets.items()} == expected
-    assert [len(expected[name]) for name in SHEETS] == [2, 50, 2, 2, 5]
+    assert [len(expected[name]) for name in SHEETS] == [3, 50, 3, 2, 6]
     assert sheets["汇总"][0][0] == "2021年度部门整体支出绩效自评汇总表"
     assert sheets["汇总"][1] == [
-        "预算编码", "部门（单位）名称", "归口业务科室", "状态", "收入合计", "支出合计", "基本支出", "项目支出", "三公经费合计",
-        "自评得分", "复核得分", "评价等次", "提交时间", "审定时间",
+        "预算编码", "部门（单位）名称", "归口业务科室", "状态", "收入合计（万元）", "支出合计（万元）", "基本支出（万元）",
+        "项目支出（万元）", "三公经费合计（万元）", "自评得分", "复核得分", "评价等次", "提交时间", "审定时间",
     ]
+    assert sheets["汇总"][2][9:12] == ["98", "97.5", "优秀"]  # as the form prints them (reviewed 资金结余 1.5)
+    assert sheets["汇总"][3][11] == ""  # a draft is not graded
+    assert all(header.endswith("（万元）") for header in sheets["收支明细"][1][3:])
+
+
+def test_score_details_give_a_shared_points_value_once_so_each_department_sums_to_100(demo_year, tmp_path):
+    path = tmp_path / "summary.xlsx"
+
+    summary_workbook_write(path, reports=Report.objects.all(), evaluation_year=demo_year, include_missing=True)
+
+    sheet = load_workbook(path)["评分明细"]
+    points = Counter()
+    shared = []
+    for code, _name, _first, _second, label, value, *_rest in sheet.iter_rows(min_row=3, values_only=True):
+        points[code] += value or 0
+        if label in ("经济效益", "社会效益", "生态效益"):
+            shared.append((code, label, value))
+    assert points == {"106019": 100, "106020": 100}
+    assert shared == [(code, label, value) for code in ("106019", "106020")
+                      for label, value in (("经济效益", 15), ("社会效益", None), ("生态效益", None))]
 
 
 def test_user_text_that_looks_like_a_formula_stays_text(demo_year, tmp_path):
@@ -247,11 +286,27 @@ def test_workbook_has_formats_frozen_headers_filters_print_setup_and_a_grade_cha
     }
     summary = workbook["汇总"]
     assert [summary.cell(3, col).number_format for col in (5, 10, 13, 14)] == [
-        "0.00", "0.00", "yyyy-mm-dd hh:mm", "yyyy-mm-dd hh:mm",
+        "0.00", "General", "yyyy-mm-dd hh:mm", "yyyy-mm-dd hh:mm",  # scores print 98, 61.5
     ]
     assert summary["A2"].font.b is True
+    assert [summary.cell(5, col).value for col in (1, 5)] == ["合计", 272.98]
+    assert summary.cell(5, 1).font.b is True
+    # Borders in print, a Chinese font named for Excel and WPS, long names wrapped instead of cut off.
+    assert all(ws.print_options.gridLines for ws in workbook)
+    assert {summary.cell(3, col).font.name for col in (1, 2, 5)} == {"宋体"}
+    assert workbook._fonts[0].name == "宋体" and workbook._fonts[0].charset == 134
+    assert summary.cell(3, 2).alignment.wrap_text is True
+    # 收支明细 prints one table per page width at 90 % (11 pt → 9.9 pt), 预算编码 to 机构名称 repeated.
+    finances = workbook["收支明细"]
+    assert (finances.page_setup.scale, finances.sheet_properties.pageSetUpPr.fitToPage) == (90, False)
+    assert finances.print_title_cols == "$A:$C"
+    assert [b.id for b in finances.col_breaks.brk] == [9, 16, 21]
+    assert 11 * finances.page_setup.scale / 100 >= 8
+    assert [workbook[name].page_setup.fitToWidth for name in ("汇总", "评分明细", "进度")] == [1, 1, 1]
     charts = workbook["等次分布"]._charts
     assert len(charts) == 1
+    axis = charts[0].y_axis
+    assert (axis.majorUnit, axis.numFmt.formatCode, axis.scaling.min, axis.delete) == (1, "0", 0, False)
 
 
 def test_totals_from_annotations_agree_with_report_score_totals():
@@ -341,7 +396,7 @@ def test_year_progress_counts_statuses_offices_grades_and_score_bins():
     assert progress.total == 3
     assert progress.by_status == [("草稿", 2), ("部门审核", 0), ("财政审核", 0), ("已审定", 1)]
     assert progress.by_office == sorted([(office, [1, 0, 0, 1], 2), (e3.department.office.name, [1, 0, 0, 0], 1)])
-    assert progress.grades == [("优秀", 1), ("良好", 1), ("中", 0), ("差", 0), ("未评分", 1)]
+    assert progress.grades == [("优秀", 1), ("良好", 0), ("中", 0), ("差", 0), ("未评分", 2)]  # drafts: ungraded
     assert progress.histogram == [
         ("0–10", 0), ("10–20", 0), ("20–30", 0), ("30–40", 0), ("40–50", 0), ("50–60", 0), ("60–70", 0),
         ("70–80", 0), ("80–90", 1), ("90–100", 1),
@@ -349,6 +404,22 @@ def test_year_progress_counts_statuses_offices_grades_and_score_bins():
     assert [(p.code, p.state, p.days_left, p.days_overdue) for p in progress.pending] == [
         ("E2", "草稿", -1, 1), ("E3", "草稿", -1, 1),
     ]
+
+
+def test_days_to_the_deadline_are_given_only_while_the_year_is_open():
+    year = open_year("F1", deadline=datetime.date(2022, 5, 31))
+    scoped = Report.objects.filter(evaluation_year=year)
+    today = datetime.date(2026, 12, 1)
+
+    open_rows = list(progress_rows(scoped, year, today=today, include_missing=False))
+    EvaluationYear.objects.filter(pk=year.pk).update(is_open=False)
+    year.refresh_from_db()
+    closed_rows = list(progress_rows(scoped, year, today=today, include_missing=False))
+    pending = year_progress(reports=scoped, evaluation_year=year, today=today, include_missing=False).pending
+
+    assert [row[4:6] for row in open_rows] == [(datetime.date(2022, 5, 31), -1645)]
+    assert [row[4:6] for row in closed_rows] == [(datetime.date(2022, 5, 31), None)]
+    assert [p.days_left for p in pending] == [None]
 
 
 def test_chart_csv_rows_keep_formula_like_labels_inert():
@@ -416,4 +487,4 @@ def test_export_summary_for_a_user_exports_what_that_user_may_see(tmp_path):
     call_command("export_summary", year=year.year, out=str(path), user="h1clerk", stdout=io.StringIO())
 
     rows = list(load_workbook(path)["汇总"].iter_rows(min_row=3, values_only=True))
-    assert [row[0] for row in rows] == ["H1"]
+    assert [row[0] for row in rows] == ["H1", "合计"]
