@@ -181,7 +181,7 @@ def manage_year_dashboard(request, year):
     rows = [
         {"code": code, "name": name, "office": office or "",
          "state": _("未创建报告") if missing else (_("已退回") if returned else Status.DRAFT.label),
-         "days_left": days_left(evaluation_year.deadline, today)}
+         "days_left": days_left(evaluation_year, today)}
         for code, name, office, returned, missing in pending.object_list
     ]
     for row in rows:
