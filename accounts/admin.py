@@ -1,12 +1,17 @@
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm, AdminUserCreationForm
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
-from django.utils.translation import gettext_lazy as _
+from django.db import transaction
+from django.utils.translation import gettext_lazy
 
 from accounts.enums import AdminRole
 from accounts.models import User
 from accounts.roles import PRIVILEGE_FIELDS
+from accounts.services import password_reset_recorded
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -22,11 +27,14 @@ class UserCreationForm(AdminUserCreationForm):
 
 
 class PasswordResetForm(AdminPasswordChangeForm):
-    """A password an administrator sets is temporary: the user must change it at next login."""
+    """A password an administrator sets is temporary: the user must change it at next login. Each
+    reset is its own audit event naming the administrator and the account."""
 
     def save(self, commit=True):
         self.user.must_change_password = True
-        return super().save(commit=commit)
+        user = super().save(commit=commit)
+        password_reset_recorded(user=user, usable=user.has_usable_password())
+        return user
 
 
 def _all_fields(fieldsets):
@@ -35,36 +43,58 @@ def _all_fields(fieldsets):
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    """The system admin manages accounts; only the security admin grants privileges (PRIVILEGE_FIELDS);
-    nobody but a superuser changes their own privileges or makes a superuser."""
+    """The system admin manages ordinary accounts; only the security admin grants privileges
+    (PRIVILEGE_FIELDS) and resets or deactivates 三员 and superuser accounts; nobody changes their
+    own account here, and only a superuser makes a superuser (accounts/rules.py)."""
 
     add_form = UserCreationForm
     change_password_form = PasswordResetForm
     fieldsets = BaseUserAdmin.fieldsets + (
-        (_("联系方式"), {"fields": ("full_name", "phone")}),
-        (_("三员分立与密码策略"), {"fields": ("admin_role", "must_change_password", "password_changed_at")}),
+        (gettext_lazy("联系方式"), {"fields": ("full_name", "phone")}),
+        (gettext_lazy("三员分立与密码策略"), {"fields": ("admin_role", "must_change_password", "password_changed_at")}),
     )
     list_display = ("username", "full_name", "phone", "admin_role", "is_active", "is_staff")
     list_filter = ("admin_role", "is_staff", "is_superuser", "is_active")
     search_fields = ("username", "full_name")
 
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        if obj is None or not allowed:
+            return allowed
+        return request.user.has_perm("accounts.manage_account", obj)
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        if obj is None or not allowed:
+            return allowed
+        # A 三员 or superuser account is deactivated by the security admin, never deleted.
+        return not obj.is_protected_account and request.user.has_perm("accounts.manage_account", obj)
+
     def get_readonly_fields(self, request, obj=None):
+        # Judged on the stored account: a form just validated has already put the posted
+        # admin_role on `obj`, and the page must show the fields the form was built with.
+        obj = User.objects.get(pk=obj.pk) if obj is not None else None
         readonly = {"password_changed_at", "last_login", "date_joined"}
         user = request.user
-        if user.is_superuser:
-            return sorted(readonly)
-        readonly.add("is_superuser")
-        if obj is not None and obj.pk == user.pk:
-            readonly.update(PRIVILEGE_FIELDS)
+        every = set(_all_fields(self.fieldsets)) - {"password"}
+        if obj is not None and not request.user.has_perm("accounts.manage_account", obj):
+            return sorted(every | readonly)
+        if not user.is_superuser:
+            readonly.add("is_superuser")
         if user.admin_role == AdminRole.SECURITY:
-            # Roles and permissions only: identity and password belong to the system admin.
-            readonly.update(set(_all_fields(self.fieldsets)) - set(PRIVILEGE_FIELDS) - {"password"})
-        else:
+            # Roles and permissions; for a 三员 or superuser account also whether it may sign in.
+            editable = set(PRIVILEGE_FIELDS)
+            if obj is not None and obj.is_protected_account:
+                editable.add("is_active")
+            readonly.update(every - editable)
+        elif not user.is_superuser:
             readonly.update(PRIVILEGE_FIELDS)
         return sorted(readonly)
 
+    @transaction.atomic
     def user_change_password(self, request, id, form_url=""):
-        if not (request.user.is_superuser or request.user.admin_role == AdminRole.SYSTEM):
+        target = self.get_object(request, unquote(id))
+        if target is not None and not request.user.has_perm("accounts.reset_password", target):
             raise PermissionDenied
         return super().user_change_password(request, id, form_url)
 
@@ -72,3 +102,23 @@ class UserAdmin(BaseUserAdmin):
         if obj.admin_role:
             obj.is_staff = True  # the admin site is where a 三员 account works
         super().save_model(request, obj, form, change)
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(BaseGroupAdmin):
+    """Nobody changes the permissions of a group they belong to (that would grant them to themselves)."""
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.user_set.filter(pk=request.user.pk).exists():
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.user_set.filter(pk=request.user.pk).exists():
+            return False
+        return super().has_delete_permission(request, obj)
+
+

@@ -3,6 +3,7 @@ from fnmatch import fnmatchcase
 from functools import cache, lru_cache
 
 from axes.backends import AxesStandaloneBackend
+from axes.exceptions import AxesBackendPermissionDenied
 from django.apps import apps
 from django.contrib.auth.backends import BaseBackend, ModelBackend
 
@@ -19,7 +20,11 @@ class LockoutBackend(AxesStandaloneBackend):
     def authenticate(self, request, username=None, password=None, **kwargs):
         if request is None:
             return None
-        return super().authenticate(request, username=username, password=password, **kwargs)
+        try:
+            return super().authenticate(request, username=username, password=password, **kwargs)
+        except AxesBackendPermissionDenied:
+            request.accounts_locked_before = True  # a try during a lockout (accounts.lockout)
+            raise
 
     def get_user(self, user_id):
         # Client.force_login records the first backend in the session; it must be able to load the user.

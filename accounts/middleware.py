@@ -12,12 +12,15 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.services import password_change_reason
+from audit.enums import Event
 
 SESSION_LOGIN_AT = "accounts_login_at"
 SESSION_LAST_SEEN = "accounts_last_seen"
 
-# Views a user held back by a policy may still reach.
-OPEN_VIEWS = frozenset({"login", "logout", "password_change", "otp_verify", "otp_setup", "admin:logout"})
+# Views a user held back by a policy may still reach: before the second factor, signing in and out
+# and the second factor itself; before a due password change, also the password page.
+OTP_OPEN_VIEWS = frozenset({"login", "logout", "otp_verify", "otp_setup", "admin:logout"})
+OPEN_VIEWS = OTP_OPEN_VIEWS | {"password_change"}
 
 
 def session_expiry_reason(session, now):
@@ -45,6 +48,7 @@ class SessionTimeoutMiddleware:
             reason = session_expiry_reason(request.session, now)
             if reason:
                 request.audit_logout_reason = reason
+                request.audit_logout_event = Event.SESSION_EXPIRED
                 logout(request)
                 messages.info(request, reason)
                 return redirect_to_login(request.get_full_path())
@@ -69,15 +73,16 @@ class PasswordPolicyMiddleware:
 
     def __call__(self, request):
         user = request.user
-        if user.is_authenticated and _view_name(request) not in OPEN_VIEWS:
+        view = _view_name(request)
+        if user.is_authenticated and view not in OTP_OPEN_VIEWS:
             next_query = urlencode({"next": request.get_full_path()})
             if settings.ACCOUNTS_TOTP_REQUIRED and not user.is_verified():
-                return redirect(f"{_otp_url(user)}?{next_query}")
-            if password_change_reason(user):
+                return redirect(f"{otp_url(user)}?{next_query}")
+            if view not in OPEN_VIEWS and password_change_reason(user):
                 return redirect(f"{reverse('password_change')}?{next_query}")
         return self.get_response(request)
 
 
-def _otp_url(user):
+def otp_url(user):
     has_device = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
     return reverse("otp_verify" if has_device else "otp_setup")

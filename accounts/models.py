@@ -1,3 +1,4 @@
+import rules
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
@@ -41,16 +42,43 @@ class User(AbstractUser):
     def display_name(self):
         return self.full_name or self.username
 
+    @property
+    def is_protected_account(self):
+        """A 三员 account or a superuser: only the security admin resets or deactivates it."""
+        return bool(self.admin_role) or self.is_superuser
+
+    def has_perm(self, perm, obj=None):
+        """Django lets an active superuser pass every check; business predicates (django-rules, e.g.
+        reports.edit_report) never pass on is_superuser. A superuser keeps the admin site's model
+        permissions (a model-level check without an object)."""
+        if self.is_superuser and _is_business_permission(perm, obj):
+            return self.is_active and rules.has_perm(perm, self, obj)
+        return super().has_perm(perm, obj)
+
     def set_password(self, raw_password):
         super().set_password(raw_password)
         self.password_changed_at = timezone.now()
 
+    def validate_business_role(self, role):
+        """ValidationError when this account may not hold the business role `role` (a 三员 account
+        or a superuser holds none)."""
+        validate_admin_role_memberships(
+            admin_role=self.admin_role, is_superuser=self.is_superuser, membership_roles=[role],
+        )
+
     def clean(self):
         super().clean()
-        if self.admin_role and self.pk is not None:
+        if self.is_protected_account and self.pk is not None:
             validate_admin_role_memberships(
-                admin_role=self.admin_role, membership_roles=self.memberships.values_list("role", flat=True)
+                admin_role=self.admin_role, is_superuser=self.is_superuser,
+                membership_roles=self.memberships.values_list("role", flat=True),
             )
+
+
+def _is_business_permission(perm, obj):
+    from accounts.backends import all_permission_names  # backends import axes: not at model load time
+
+    return rules.perm_exists(perm) and (obj is not None or perm not in all_permission_names())
 
 
 class PasswordHistory(models.Model):

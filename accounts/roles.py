@@ -23,13 +23,9 @@ ADMIN_ROLE_PERMISSIONS = {
     AdminRole.AUDIT: ("audit.view_auditevent", "audit.export_auditevent"),
 }
 
-# Business roles (departments.Membership) each 三员 role may not hold: none of them fills in,
-# approves or reviews reports, and the audit admin holds no business role at all.
-FORBIDDEN_MEMBERSHIPS = {
-    AdminRole.SYSTEM: frozenset({Role.CLERK, Role.HEAD, Role.REVIEWER}),
-    AdminRole.SECURITY: frozenset({Role.CLERK, Role.HEAD, Role.REVIEWER}),
-    AdminRole.AUDIT: frozenset(Role),
-}
+# Business roles (departments.Membership) each 三员 role may not hold: none, not even the bureau's
+# 管理员 (who reads every report and the year's workbook); the 三员 administer the system, not the work.
+FORBIDDEN_MEMBERSHIPS = {admin_role: frozenset(Role) for admin_role in AdminRole}
 
 # User fields that grant power; only a security admin (or a superuser) sets them, never on themselves.
 PRIVILEGE_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions", "admin_role")

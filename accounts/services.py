@@ -49,6 +49,13 @@ def temporary_password():
             return candidate
 
 
+def password_reset_recorded(*, user, usable=True):
+    """Record an administrator's reset of `user`'s password made in the admin site (actor and
+    address from the request being served): its own audit event, whoever the account is."""
+    detail = _("为账户 %(target)s 设置临时密码") if usable else _("停用账户 %(target)s 的密码登录")
+    audit_record(event=Event.PASSWORD_RESET, obj=user, detail=detail % {"target": user.get_username()})
+
+
 @transaction.atomic
 def password_reset(*, user, by=None, new_password=None, request=None):
     """An administrator's reset: sets `new_password` (or a random one), forces a change at the

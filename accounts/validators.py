@@ -95,12 +95,12 @@ class PasswordHistoryValidator:
         return _("新密码不能与最近 %(count)s 次使用过的密码相同。") % {"count": self.history}
 
 
-def validate_admin_role_memberships(*, admin_role, membership_roles):
-    """Refuse a 三员 role combined with a business role it may not hold (accounts.roles)."""
-    if not admin_role:
-        return
-    clash = set(membership_roles) & FORBIDDEN_MEMBERSHIPS.get(admin_role, frozenset())
-    if clash:
+def validate_admin_role_memberships(*, admin_role, membership_roles, is_superuser=False):
+    """Refuse a business role (departments.Membership) for a 三员 account or a superuser (accounts.roles)."""
+    roles = set(membership_roles)
+    if admin_role and roles & FORBIDDEN_MEMBERSHIPS.get(admin_role, frozenset()):
         raise ValidationError(
-            {"admin_role": _("系统管理员、安全管理员、审计管理员不能同时担任填报人、部门负责人或财政审核人等业务角色。")}
+            {"admin_role": _("系统管理员、安全管理员、审计管理员不能担任任何业务角色（填报人、部门负责人、财政审核人、管理员）。")}
         )
+    if is_superuser and roles:
+        raise ValidationError({"is_superuser": _("超级用户（应急账户）不能担任任何业务角色。")})

@@ -1,12 +1,16 @@
 from base64 import b32encode
 
+from axes.handlers.proxy import AxesProxyHandler
+from axes.helpers import get_cool_off
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.signals import user_login_failed
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django_otp import login as otp_login
@@ -14,6 +18,7 @@ from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.forms import LoginForm, PasswordChangeForm, TokenForm
+from accounts.middleware import otp_url as _otp_url
 from accounts.services import password_change, password_change_reason
 from audit.enums import Event
 from audit.services import audit_record
@@ -26,7 +31,7 @@ class LoginView(auth_views.LoginView):
 def lockout_response(request, original_response=None, credentials=None):
     """What django-axes answers while an account name is locked: the login page with the reason."""
     username = (credentials or {}).get("username") or request.POST.get("username", "")
-    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    minutes = int(get_cool_off(request).total_seconds() // 60)
     context = {
         "form": LoginForm(request, initial={"username": username}),
         "lockout_message": _("登录失败次数过多，账户已锁定 %(minutes)s 分钟，请稍后再试。") % {"minutes": minutes},
@@ -45,14 +50,36 @@ def _next_url(request):
 @sensitive_post_parameters()
 @login_required
 def password_change_view(request):
-    """The user changes their own password (forced on first login, after a reset and on expiry)."""
+    """The user changes their own password (forced on first login, after a reset and on expiry).
+
+    With ACCOUNTS_TOTP_REQUIRED only after the second factor. A wrong old password counts as a
+    failed sign-in (audit row, django-axes lockout): at the lockout the session ends."""
+    if settings.ACCOUNTS_TOTP_REQUIRED and not request.user.is_verified():
+        return redirect(f"{_otp_url(request.user)}?{urlencode({'next': request.get_full_path()})}")
     form = PasswordChangeForm(request.user, request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        password_change(user=request.user, new_password=form.cleaned_data["new_password1"], request=request)
-        messages.success(request, _("密码已修改。"))
-        return redirect(_next_url(request))
+    if request.method == "POST":
+        credentials = {"username": request.user.get_username()}
+        if AxesProxyHandler.is_locked(request, credentials):
+            return _locked_out(request, credentials)
+        if form.is_valid():
+            password_change(user=request.user, new_password=form.cleaned_data["new_password1"], request=request)
+            messages.success(request, _("密码已修改。"))
+            return redirect(_next_url(request))
+        if form.has_error("old_password", "password_incorrect"):
+            user_login_failed.send(
+                sender=__name__, credentials=credentials, request=request, audit_detail=_("修改密码时原密码错误"),
+            )
+            if getattr(request, "axes_locked_out", False):
+                return _locked_out(request, credentials)
     context = {"form": form, "reason": password_change_reason(request.user), "next": _next_url(request)}
     return render(request, "registration/password_change_form.html", context)
+
+
+def _locked_out(request, credentials):
+    request.audit_logout_reason = _("修改密码时原密码错误次数过多，账户已锁定")
+    logout(request)
+    request.axes_locked_out = False  # answered here; AxesMiddleware need not answer again
+    return lockout_response(request, credentials=credentials)
 
 
 def _require_totp():

@@ -13,34 +13,23 @@ from audit.services import ObjectRef, audit_record
 
 @receiver(user_logged_in, dispatch_uid="audit_login")
 def record_login(sender, request, user, **kwargs):
-    audit_record(event=Event.LOGIN, user=user, request=request)
+    # The break-glass account's every login stands out in the log.
+    detail = _("超级用户（应急账户）登录") if user.is_superuser else ""
+    audit_record(event=Event.LOGIN, user=user, request=request, detail=detail)
 
 
 @receiver(user_login_failed, dispatch_uid="audit_login_failed")
 def record_login_failed(sender, credentials, request=None, **kwargs):
     username = str(credentials.get(get_user_model().USERNAME_FIELD) or credentials.get("username") or "")
-    audit_record(event=Event.LOGIN_FAILED, request=request, username=username, success=False)
+    audit_record(event=Event.LOGIN_FAILED, request=request, username=username, success=False,
+                 detail=kwargs.get("audit_detail", ""))
 
 
 @receiver(user_logged_out, dispatch_uid="audit_logout")
 def record_logout(sender, request, user, **kwargs):
     if user is not None:
-        audit_record(event=Event.LOGOUT, user=user, request=request, detail=getattr(request, "audit_logout_reason", ""))
-
-
-def record_lockout(sender, request, username, ip_address, **kwargs):
-    audit_record(
-        event=Event.LOCKOUT, request=request, username=str(username or ""), success=False,
-        detail=_("连续登录失败次数过多，账户已锁定"),
-    )
-
-
-try:
-    from axes.signals import user_locked_out
-except ImportError:  # pragma: no cover (axes is in requirements.txt; guard for partial installs)
-    pass
-else:
-    user_locked_out.connect(record_lockout, dispatch_uid="audit_lockout")
+        audit_record(event=getattr(request, "audit_logout_event", Event.LOGOUT), user=user, request=request,
+                     detail=getattr(request, "audit_logout_reason", ""))
 
 
 ADMIN_ACTIONS = {ADDITION: gettext_lazy("新增"), CHANGE: gettext_lazy("修改"), DELETION: gettext_lazy("删除")}

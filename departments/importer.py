@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
+from audit.enums import Event
+from audit.services import audit_record
 from departments.models import Department, Office
 from departments.services import DepartmentSpec, departments_apply
 
@@ -168,8 +170,30 @@ def departments_import(*, file, bureau, dry_run):
     """
     rows, problems = read_sheet(file)
     result = ImportResult(rows=rows, problems=problems)
-    if problems:
-        return result
+    if not problems:
+        _check_and_apply(result, bureau=bureau, dry_run=dry_run)
+    _record(result, file=file, dry_run=dry_run)
+    return result
+
+
+def _record(result, *, file, dry_run):
+    """One audit row per check and per import, with what it found or wrote."""
+    name = str(getattr(file, "name", "") or "")[:100]
+    if result.written:
+        detail = _("导入部门表“%(file)s”：新增%(created)s个部门（单位），更新%(updated)s个，新建%(offices)s个科室") % {
+            "file": name, "created": len(result.to_create), "updated": len(result.to_update),
+            "offices": len(result.new_offices),
+        }
+    else:
+        detail = _("%(action)s部门表“%(file)s”：%(rows)s行，%(problems)s个问题") % {
+            "action": _("检查") if dry_run else _("导入（未写入）"), "file": name, "rows": len(result.rows),
+            "problems": len(result.problems),
+        }
+    audit_record(event=Event.IMPORT, detail=detail, success=result.ok)
+
+
+def _check_and_apply(result, *, bureau, dry_run):
+    rows = result.rows
     result.problems = check_rows(rows)
     existing = set(Department.objects.filter(code__in=[r.code for r in rows]).values_list("code", flat=True))
     result.to_create = [r for r in rows if r.code not in existing]
@@ -177,9 +201,8 @@ def departments_import(*, file, bureau, dry_run):
     known_offices = set(Office.objects.filter(bureau=bureau).values_list("name", flat=True))
     result.new_offices = sorted({r.office_name for r in rows if r.office_name} - known_offices)
     if dry_run or result.problems:
-        return result
+        return
     departments_apply(bureau=bureau, specs=[
         DepartmentSpec(code=r.code, name=r.name, parent_code=r.parent_code, office_name=r.office_name) for r in rows
     ])
     result.written = True
-    return result

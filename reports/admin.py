@@ -1,5 +1,7 @@
+"""Reports in /admin/: shown, never changed (evalsite.readonly_admin says why)."""
 from django.contrib import admin
 
+from evalsite.readonly_admin import ReadOnlyModelAdmin, ReadOnlyStackedInline, ReadOnlyTabularInline
 from reports.models import (
     Evaluator,
     Narrative,
@@ -13,69 +15,47 @@ from reports.models import (
 )
 
 
-class TaskInline(admin.TabularInline):
+class TaskInline(ReadOnlyTabularInline):
     model = Task
-    extra = 0
 
 
-class QualitativeGoalInline(admin.TabularInline):
+class QualitativeGoalInline(ReadOnlyTabularInline):
     model = QualitativeGoal
-    extra = 0
 
 
-class QuantitativeIndicatorInline(admin.TabularInline):
+class QuantitativeIndicatorInline(ReadOnlyTabularInline):
     model = QuantitativeIndicator
-    extra = 0
 
 
-class EvaluatorInline(admin.TabularInline):
+class EvaluatorInline(ReadOnlyTabularInline):
     model = Evaluator
-    extra = 0
 
 
-class NarrativeInline(admin.StackedInline):
+class NarrativeInline(ReadOnlyStackedInline):
     model = Narrative
-    extra = 0
 
 
-class ScoreEntryInline(admin.TabularInline):
+class ScoreEntryInline(ReadOnlyTabularInline):
     model = ScoreEntry
-    extra = 0
     fields = ("indicator", "self_score", "deduction_reason", "review_score", "review_note")
-    raw_id_fields = ("indicator",)
 
 
-class RecordInline(admin.TabularInline):
-    """A record written by the workflow or the editor: shown, never added, changed or deleted here."""
-
-    extra = 0
-    can_delete = False
-
-    def get_readonly_fields(self, request, obj=None):
-        return self.fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
-class StatusChangeInline(RecordInline):
+class StatusChangeInline(ReadOnlyTabularInline):
     model = StatusChange
     fields = ("at", "by", "from_status", "to_status", "comment")
 
 
-class ReportEditInline(RecordInline):
+class ReportEditInline(ReadOnlyTabularInline):
     model = ReportEdit
     fields = ("at", "by", "section", "revision", "changes")
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(ReadOnlyModelAdmin):
     list_display = ("evaluation_year", "department", "status", "revision", "updated_at")
     list_filter = ("evaluation_year", "status")
     list_select_related = ("evaluation_year", "department")
     search_fields = ("department__code", "department__name")
-    # Status moves only through reports.workflow, never by editing the field.
-    readonly_fields = ("status", "revision")
     inlines = [
         TaskInline, QualitativeGoalInline, QuantitativeIndicatorInline, EvaluatorInline, NarrativeInline,
         ScoreEntryInline, StatusChangeInline, ReportEditInline,

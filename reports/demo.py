@@ -111,7 +111,8 @@ def _demo_user(username, full_name, role, department, office):
     user = User.objects.filter(username=username).first()
     created = user is None
     if created:
-        user = _new_user(username, full_name, is_staff=role == Role.ADMIN, is_superuser=role == Role.ADMIN)
+        # Every business account, the bureau's 管理员 included, is a plain user: no staff, no superuser.
+        user = _new_user(username, full_name)
     if role == Role.REVIEWER:
         Membership.objects.get_or_create(user=user, role=role, office=office)
         scope = office.name

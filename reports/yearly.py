@@ -17,6 +17,8 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
+from audit.enums import Event
+from audit.services import audit_record
 from budgets.models import PREVIOUS_YEAR_FIGURES, BaseData, ThreePublicRow
 from departments.models import Department
 from reports.editing import CARRIED_FACTS
@@ -126,4 +128,8 @@ def year_open(*, year, rubric, deadline, bands=DEFAULT_GRADE_BANDS):
         ScoreEntry(report_id=report_id, indicator_id=indicator_id)
         for report_id in new_ids.values() for indicator_id in leaves
     ))
+    audit_record(event=Event.YEAR_OPEN, obj=evaluation_year, detail=_(
+        "开启%(year)s年度：评分表“%(rubric)s”，截止日期%(deadline)s，创建草稿报告%(created)s份（沿用上年数据%(prefilled)s份）"
+    ) % {"year": year, "rubric": rubric.name, "deadline": deadline or "—", "created": len(new_ids),
+         "prefilled": len(previous_ids)})
     return YearOpened(evaluation_year=evaluation_year, created=len(new_ids), prefilled=len(previous_ids))

@@ -1,7 +1,8 @@
 """Who may do what: every role × every report state × every URL of the project.
 
 Roles: the department's clerk and head, the reviewer of its office, a reviewer of another office, a
-clerk of another department (same office), an admin and an anonymous visitor. Each request runs in a
+clerk of another department (same office), the bureau's admin (管理员), a superuser (the break-glass
+account, which may use /admin/ but does no business work) and an anonymous visitor. Each request runs in a
 savepoint that is rolled back, so every role meets the report in the same state. A POST also says
 whether it changed the report (its revision moved, or its 佐证材料): a refusal must change nothing.
 
@@ -15,18 +16,21 @@ import pytest
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from accounts.enums import AdminRole
+from accounts.models import User
 from evidence.models import Evidence
 from evidence.selectors import place_for
 from evidence.services import evidence_add
 from reports.enums import Status
 from reports.models import Report, ScoreEntry
 from tests.evidence.support import pdf_bytes, upload
+from tests.factories import UserFactory
 from tests.reports.editor_support import MODEL_BACKEND, blank_report, page_data
 from tests.reports.review_support import advance, make_people, submittable_report
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ("clerk", "head", "reviewer", "other_reviewer", "other_clerk", "admin", "anonymous")
+ROLES = ("clerk", "head", "reviewer", "other_reviewer", "other_clerk", "admin", "superuser", "anonymous")
 STATES = (Status.DRAFT, Status.DEPT_REVIEW, Status.FINANCE_REVIEW, Status.APPROVED)
 VIEWERS = frozenset({"clerk", "head", "reviewer", "admin"})
 ANONYMOUS = (302, False)  # login_required sends them to the login page
@@ -133,14 +137,15 @@ def verify_expect(role, state):
 
 OTHER_ENDPOINTS = (
     Endpoint("home", "GET", logged_in(200), args=lambda w: []),
-    Endpoint("review_queue", "GET", logged_in(200, refused={"clerk", "head", "other_clerk"}), args=lambda w: []),
+    Endpoint("review_queue", "GET", logged_in(200, refused={"clerk", "head", "other_clerk", "superuser"}),
+             args=lambda w: []),
     Endpoint("notices", "GET", logged_in(200), args=lambda w: []),
     # Public: an approved report's token shows its metadata to anyone; any other token is unknown.
     Endpoint("report_verify", "GET", verify_expect,
              args=lambda w: [w["report"].verification_token or secrets.token_urlsafe(32)]),
 )
 
-ADMIN_ONLY = {"clerk", "head", "reviewer", "other_reviewer", "other_clerk"}
+ADMIN_ONLY = {"clerk", "head", "reviewer", "other_reviewer", "other_clerk", "superuser"}
 MANAGE_ENDPOINTS = (
     Endpoint("manage_index", "GET", logged_in(200, refused=ADMIN_ONLY), args=lambda w: []),
     Endpoint("manage_year_open", "GET", logged_in(200, refused=ADMIN_ONLY), args=lambda w: []),
@@ -262,7 +267,9 @@ def _world(state):
     evidence = evidence_add(report=report, place=place_for(report, "score", "budget_adjustment_rate"),
                             upload=upload("预算调整批复.pdf", pdf_bytes()), by=people.clerk)
     report = advance(report, people, state)
-    return {"people": people, "report": Report.objects.get(pk=report.pk), "evidence": evidence}
+    users = {role: getattr(people, role) for role in ROLES if hasattr(people, role)}
+    users["superuser"] = UserFactory(username="root", is_staff=True, is_superuser=True)
+    return {"people": people, "users": users, "report": Report.objects.get(pk=report.pk), "evidence": evidence}
 
 
 def _content_state(report):
@@ -282,7 +289,7 @@ def _request(client, endpoint, world, role):
         before = _content_state(report)
         client.logout()
         if role != "anonymous":
-            client.force_login(getattr(world["people"], role), backend=MODEL_BACKEND)
+            client.force_login(world["users"][role], backend=MODEL_BACKEND)
         if endpoint.method == "POST":
             response = client.post(url, endpoint.data(world))
         else:
@@ -343,7 +350,9 @@ def _target_world(state):
     declaration = declaration_of(people.department, year=2021)
     for target in path[1: path.index(state) + 1]:
         declaration = target_move(declaration, target, by=actors[target])
-    return {"people": people, "declaration": declaration, "adjustment": adjustment}
+    users = {role: getattr(people, role) for role in ROLES if hasattr(people, role)}
+    users["superuser"] = UserFactory(username="root", is_staff=True, is_superuser=True)
+    return {"people": people, "users": users, "declaration": declaration, "adjustment": adjustment}
 
 
 def _target_request(client, endpoint, world, role):
@@ -353,7 +362,7 @@ def _target_request(client, endpoint, world, role):
     with transaction.atomic():
         client.logout()
         if role != "anonymous":
-            client.force_login(getattr(world["people"], role), backend=MODEL_BACKEND)
+            client.force_login(world["users"][role], backend=MODEL_BACKEND)
         if endpoint.method == "POST":
             response = client.post(url, endpoint.data(world))
         else:
@@ -402,3 +411,102 @@ def test_the_matrix_names_only_urls_that_exist():
     names = {name for name, _route in _patterns()}
 
     assert {e.name for e in MATRIX} - names == set()
+
+
+# --- 三员分立 on the accounts themselves ----------------------------------------------------------
+# Who may reset whose password and deactivate whose account in /admin/. Only the security admin
+# resets or deactivates a 三员 or superuser account; the system admin and a superuser manage
+# ordinary accounts; nobody their own; the audit admin no account at all.
+ACCOUNT_ACTORS = ("sysadmin", "secadmin", "auditor", "superuser")
+ACCOUNT_TARGETS = ("sysadmin", "secadmin", "auditor", "superuser", "other_superuser", "clerk")
+RESET_PASSWORD = "Reset-pass-2021x"
+
+
+def _accounts():
+    accounts = {
+        name: UserFactory(username=name, admin_role=role, is_staff=True)
+        for name, role in (("sysadmin", AdminRole.SYSTEM), ("secadmin", AdminRole.SECURITY),
+                           ("auditor", AdminRole.AUDIT))
+    }
+    accounts["superuser"] = UserFactory(username="root", is_staff=True, is_superuser=True)
+    accounts["other_superuser"] = UserFactory(username="root2", is_staff=True, is_superuser=True)
+    accounts["clerk"] = UserFactory(username="clerk")
+    return accounts
+
+
+def _form_data(form):
+    """What a browser would post back for the admin change form as shown."""
+    data = {}
+    for name in form.fields:
+        value = form[name].value()
+        if value is True:
+            data[name] = "on"
+        elif value in (False, None):
+            continue
+        elif isinstance(value, list | tuple):
+            data[name] = [getattr(item, "pk", item) for item in value]
+        else:
+            data[name] = value
+    return data
+
+
+def _reset(client, target):
+    response = client.post(f"/admin/accounts/user/{target.pk}/password/", {
+        "usable_password": "true", "password1": RESET_PASSWORD, "password2": RESET_PASSWORD,
+    })
+    return response.status_code, User.objects.get(pk=target.pk).check_password(RESET_PASSWORD)
+
+
+def _deactivate(client, target):
+    url = f"/admin/accounts/user/{target.pk}/change/"
+    page = client.get(url)
+    data = _form_data(page.context["adminform"].form) if page.status_code == 200 else {}
+    data.pop("is_active", None)
+    response = client.post(url, data)
+    return page.status_code, response.status_code, not User.objects.get(pk=target.pk).is_active
+
+
+def _account_request(client, action, actor, target):
+    with transaction.atomic():
+        client.logout()
+        client.force_login(actor, backend=MODEL_BACKEND)
+        result = action(client, target)
+        transaction.set_rollback(True)
+    return result
+
+
+RESET_EXPECTED = {
+    "sysadmin": {"clerk": (302, True)},
+    "secadmin": {name: (302, True) for name in ("sysadmin", "auditor", "superuser", "other_superuser")},
+    "auditor": {},
+    "superuser": {"clerk": (302, True)},
+}
+DEACTIVATE_EXPECTED = {
+    # (change page, POST, whether the account was deactivated); a read-only page refuses the POST.
+    "sysadmin": {"clerk": (200, 302, True)},
+    "secadmin": {"clerk": (200, 302, False),  # the security admin's form has privileges only
+                 **{name: (200, 302, True) for name in ("sysadmin", "auditor", "superuser", "other_superuser")}},
+    "auditor": {},
+    "superuser": {"clerk": (200, 302, True)},
+}
+
+
+def test_only_the_security_admin_resets_the_passwords_of_admin_accounts_and_nobody_their_own(client):
+    accounts = _accounts()
+
+    actual = {(actor, target): _account_request(client, _reset, accounts[actor], accounts[target])
+              for actor in ACCOUNT_ACTORS for target in ACCOUNT_TARGETS}
+
+    assert actual == {(actor, target): RESET_EXPECTED[actor].get(target, (403, False))
+                      for actor in ACCOUNT_ACTORS for target in ACCOUNT_TARGETS}
+
+
+def test_only_the_security_admin_deactivates_admin_accounts_and_nobody_their_own(client):
+    accounts = _accounts()
+
+    actual = {(actor, target): _account_request(client, _deactivate, accounts[actor], accounts[target])
+              for actor in ACCOUNT_ACTORS for target in ACCOUNT_TARGETS}
+
+    refused = {actor: (403, 403, False) if actor == "auditor" else (200, 403, False) for actor in ACCOUNT_ACTORS}
+    assert actual == {(actor, target): DEACTIVATE_EXPECTED[actor].get(target, refused[actor])
+                      for actor in ACCOUNT_ACTORS for target in ACCOUNT_TARGETS}

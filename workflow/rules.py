@@ -12,7 +12,8 @@ from departments.selectors import roles_of
 
 @rules.predicate
 def is_admin(user):
-    return user.is_authenticated and (user.is_superuser or any(r[0] == Role.ADMIN for r in roles_of(user)))
+    """The bureau's 管理员 membership. Never is_superuser: the break-glass account does no business work."""
+    return user.is_authenticated and any(r[0] == Role.ADMIN for r in roles_of(user))
 
 
 @rules.predicate

@@ -3,12 +3,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from audit.enums import Event
+from audit.services import audit_record
 from budgets.models import BaseData
 from departments.models import Department
 from departments.services import bureau_default
 from reports.enums import Status
 from reports.interchange.fields import LISTS, TABLES
-from reports.interchange.validate import clean_document
+from reports.interchange.validate import clean_document, not_draft_message
 from reports.models import Narrative, Report, ScoreEntry, Task
 from scoring.evaluate import report_score
 from scoring.models import EvaluationYear
@@ -20,23 +22,31 @@ def document_problems(doc):
     return clean_document(doc).problems
 
 
-def report_import(*, document):
+def report_import(*, document, username=None):
     """Create or replace the report the document describes (same year and 预算编码), in one transaction.
 
     The whole document is checked first; with any problem nothing is written and ValidationError
     lists them all. Creates the department (under departments.services.bureau_default()) and the
-    evaluation year (default rubric and grade bands) when missing. Keeps the status of an existing
-    report (a new one is 草稿), bumps its revision and refuses to overwrite an approved one.
-    Stores the scoring suggestions (scoring.evaluate.report_score). Returns the report.
+    evaluation year (default rubric and grade bands) when missing. Replaces only a 草稿 (a new
+    report is one) and bumps its revision; a report under review or approved is refused.
+    Stores the scoring suggestions (scoring.evaluate.report_score). Records an audit row for the
+    import or its refusal (`username` names the caller when there is no request, e.g. a command).
+    Returns the report.
     """
-    cleaned = clean_document(document)
-    if cleaned.problems:
-        raise ValidationError(cleaned.problems)
-    return _write(cleaned)
+    try:
+        cleaned = clean_document(document)
+        if cleaned.problems:
+            raise ValidationError(cleaned.problems)
+        report, replaced = _write(cleaned, username=username)
+    except ValidationError as error:
+        audit_record(event=Event.IMPORT, username=username, success=False, detail=_(
+            "导入报告被拒绝：%(count)s个问题（%(first)s）") % {"count": len(error.messages), "first": error.messages[0]})
+        raise
+    return report
 
 
 @transaction.atomic
-def _write(cleaned):
+def _write(cleaned, *, username):
     data = cleaned.data
     year = EvaluationYear.objects.select_related("rubric").filter(year=data["year"]).first()
     if year is None:
@@ -49,13 +59,12 @@ def _write(cleaned):
         Report.objects.filter(evaluation_year=year, department=department)
         .order_by("pk").select_for_update(of=("self",)).first()
     )
+    replaced = report is not None
     if report is None:
         report = Report.objects.create(evaluation_year=year, department=department, **data["report"])
     else:
-        if report.status == Status.APPROVED:
-            raise ValidationError([_("%(year)s年度预算编码为%(code)s的报告已审定，不能通过导入覆盖。") % {
-                "year": year.year, "code": department.code,
-            }])
+        if report.status != Status.DRAFT:  # it moved on between the check and the write
+            raise ValidationError([not_draft_message(year.year, department.code, report.status)])
         for name, value in data["report"].items():
             setattr(report, name, value)
         report.revision += 1
@@ -79,7 +88,10 @@ def _write(cleaned):
         for code, values in data["scores"].items()
     )
     report_score(report=report)
-    return report
+    audit_record(event=Event.IMPORT, obj=report, username=username, detail=(
+        _("导入报告（交换文档），覆盖草稿，修订号%(revision)s") if replaced else _("导入报告（交换文档），新建草稿")
+    ) % {"revision": report.revision})
+    return report, replaced
 
 
 def _delete_rows(report):

@@ -324,7 +324,16 @@ def _clean_scores(cleaned, value, step, figures):
     return scores
 
 
+def not_draft_message(year, code, status):
+    return _("%(year)s年度预算编码为%(code)s的报告处于“%(status)s”状态，只有草稿可以通过导入覆盖。") % {
+        "year": year, "code": code, "status": Status(status).label,
+    }
+
+
 def _check_target(cleaned, year, code):
-    """The report the document would replace must not be approved."""
-    if Report.objects.filter(evaluation_year__year=year, department__code=code, status=Status.APPROVED).exists():
-        cleaned.add("", _("%(year)s年度预算编码为%(code)s的报告已审定，不能通过导入覆盖。") % {"year": year, "code": code})
+    """The report the document would replace must be a 草稿: one under review or approved is the
+    reviewers' and the signers', and an import would change it behind their backs."""
+    status = Report.objects.filter(evaluation_year__year=year, department__code=code).values_list(
+        "status", flat=True).first()
+    if status is not None and status != Status.DRAFT:
+        cleaned.add("", not_draft_message(year, code, status))

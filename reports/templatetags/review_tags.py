@@ -12,13 +12,10 @@ RECIPIENT_ROLES = frozenset({Role.CLERK, Role.HEAD, Role.REVIEWER})
 
 @register.inclusion_tag("reports/review/_nav.html", takes_context=True)
 def review_nav(context):
-    """Links for the navbar. Notices go to department and office members only, so a system
-    administrator (superuser) gets the queue link without a count, and the page no extra query."""
+    """Links for the navbar. Notices go to department and office members only."""
     user = context.get("user")
     if user is None or not user.is_authenticated:
         return {"show": False}
-    if user.is_superuser:
-        return {"show": True, "queue": True, "notices": False}
     roles = {role for role, _department, _office in roles_of(user)}
     recipient = bool(roles & RECIPIENT_ROLES)
     return {

@@ -5,6 +5,8 @@ from accounts.enums import AdminRole
 from accounts.models import User
 from audit.enums import Event
 from audit.models import AuditEvent
+from departments.enums import Role
+from departments.models import Membership
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -103,3 +105,52 @@ def test_giving_an_admin_role_in_the_admin_makes_the_account_staff(client):
     assert page.status_code == 200
     assert response.status_code == 302
     assert (target.admin_role, target.is_staff, target.username) == (AdminRole.AUDIT, True, "auditor")
+
+
+def test_each_reset_of_an_admin_account_is_its_own_audit_event_with_actor_and_target(client):
+    admin_client(client, AdminRole.SECURITY)
+    target = UserFactory(username="auditor", full_name="审计管理员", admin_role=AdminRole.AUDIT, is_staff=True)
+
+    response = client.post(f"/admin/accounts/user/{target.pk}/password/", {
+        "usable_password": "true", "password1": "Reset-pass-2021", "password2": "Reset-pass-2021",
+    })
+
+    assert response.status_code == 302
+    row = AuditEvent.objects.get(event=Event.PASSWORD_RESET)
+    assert (row.username, row.object_type, row.object_id, row.object_repr, row.detail, row.path) == (
+        "security_admin", "accounts.user", str(target.pk), "审计管理员", "为账户 auditor 设置临时密码",
+        f"/admin/accounts/user/{target.pk}/password/",
+    )
+
+
+def test_a_business_role_holder_made_an_admin_account_is_a_form_error(client):
+    admin_client(client, AdminRole.SECURITY)
+    target = UserFactory(username="bureau-admin")
+    Membership.objects.create(user=target, role=Role.ADMIN)
+
+    response = client.post(f"/admin/accounts/user/{target.pk}/change/", {
+        "admin_role": AdminRole.SECURITY, "groups": [], "user_permissions": [],
+    })
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {
+        "admin_role": ["系统管理员、安全管理员、审计管理员不能担任任何业务角色（填报人、部门负责人、财政审核人、管理员）。"],
+    }
+    assert User.objects.get(pk=target.pk).admin_role == ""
+
+
+def test_a_business_role_holder_made_a_superuser_is_a_form_error(client):
+    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    target = UserFactory(username="bureau-admin")
+    Membership.objects.create(user=target, role=Role.ADMIN)
+    page = client.get(f"/admin/accounts/user/{target.pk}/change/")
+    data = {name: page.context["adminform"].form[name].value() or "" for name in ("username", "full_name", "phone")}
+
+    response = client.post(f"/admin/accounts/user/{target.pk}/change/", {
+        **data, "is_active": "on", "is_superuser": "on", "password_changed_at_0": "2021-01-01",
+        "password_changed_at_1": "00:00:00",
+    })
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {"is_superuser": ["超级用户（应急账户）不能担任任何业务角色。"]}
+    assert User.objects.get(pk=target.pk).is_superuser is False

@@ -1,8 +1,13 @@
 """Idle (30 min) and absolute (12 h) session limits, through the real login view."""
+import io
 import time
+from datetime import timedelta
 
 import pytest
-from django.test import override_settings
+from django.contrib.sessions.models import Session
+from django.core.management import call_command
+from django.test import Client, override_settings
+from django.utils import timezone
 
 from accounts.middleware import SESSION_LAST_SEEN, SESSION_LOGIN_AT, session_expiry_reason
 from audit.enums import Event
@@ -67,13 +72,39 @@ def test_twelve_hours_after_login_end_the_session_however_busy(signed_in):
     assert "_auth_user_id" not in signed_in.session
 
 
-def test_a_timeout_is_audited_as_a_logout_with_its_reason(signed_in):
+def test_a_timeout_is_audited_as_a_session_expiry_with_its_reason(signed_in):
     age_session(signed_in, idle=31 * 60, since_login=31 * 60)
 
     signed_in.get("/")
 
-    row = AuditEvent.objects.filter(event=Event.LOGOUT).get()
-    assert (row.username, row.detail) == ("clerk", IDLE_MESSAGE)
+    row = AuditEvent.objects.filter(event__in=[Event.LOGOUT, Event.SESSION_EXPIRED]).get()
+    assert (row.event, row.username, row.path, row.detail) == ("session_expired", "clerk", "/", IDLE_MESSAGE)
+
+
+def session_trail():
+    return list(AuditEvent.objects.filter(event=Event.SESSION_EXPIRED).values_list("username", "path", "detail"))
+
+
+def test_sessions_nobody_came_back_to_are_ended_and_recorded_by_expire_sessions(signed_in):
+    idle_key = signed_in.session.session_key
+    age_session(signed_in, idle=31 * 60, since_login=31 * 60)
+    active = Client()
+    UserFactory(username="head")
+    active.post("/accounts/login/", {"username": "head", "password": "Test-pass-2021"})
+
+    call_command("expire_sessions", stdout=io.StringIO())
+
+    assert session_trail() == [("clerk", "", IDLE_MESSAGE)]
+    assert list(Session.objects.values_list("session_key", flat=True)) == [active.session.session_key]
+    assert idle_key != active.session.session_key
+
+
+def test_a_session_past_its_stored_expiry_is_ended_and_recorded(signed_in):
+    Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
+
+    call_command("expire_sessions", stdout=io.StringIO())
+
+    assert (session_trail(), Session.objects.count()) == ([("clerk", "", "会话已过期")], 0)
 
 
 @override_settings(ACCOUNTS_SESSION_IDLE_SECONDS=5 * 60)
@@ -91,6 +122,8 @@ def test_session_expiry_boundaries(idle, since_login, expected):
     assert session_expiry_reason({SESSION_LAST_SEEN: now - idle, SESSION_LOGIN_AT: now - since_login}, now) == expected
 
 
-def test_the_session_cookie_expires_with_the_idle_limit_and_the_browser(settings):
-    assert (settings.SESSION_COOKIE_AGE, settings.SESSION_SAVE_EVERY_REQUEST) == (30 * 60, True)
+def test_the_stored_session_outlives_the_idle_limit_so_that_its_end_is_seen_and_the_cookie_dies_with_the_browser(
+    settings,
+):
+    assert (settings.SESSION_COOKIE_AGE, settings.SESSION_SAVE_EVERY_REQUEST) == (12 * 60 * 60, True)
     assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE is True

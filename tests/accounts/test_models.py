@@ -12,7 +12,7 @@ from tests.factories import DepartmentFactory, MembershipFactory, OfficeFactory,
 
 pytestmark = pytest.mark.django_db
 
-CLASH = {"admin_role": ["系统管理员、安全管理员、审计管理员不能同时担任填报人、部门负责人或财政审核人等业务角色。"]}
+CLASH = {"admin_role": ["系统管理员、安全管理员、审计管理员不能担任任何业务角色（填报人、部门负责人、财政审核人、管理员）。"]}
 
 
 def test_new_accounts_need_no_password_change():
@@ -105,3 +105,14 @@ def test_saving_other_fields_of_an_admin_does_not_recheck_roles():
     user.save(update_fields=["last_login"])
 
     assert User.objects.get(pk=user.pk).last_login == user.last_login
+
+
+def test_a_superuser_passes_no_business_predicate_but_keeps_the_admin_model_permissions():
+    root = UserFactory(username="root", is_staff=True, is_superuser=True)
+
+    business = {perm: root.has_perm(perm) for perm in ("reports.administer", "reports.review_queue")}
+
+    assert business == {"reports.administer": False, "reports.review_queue": False}
+    assert root.has_perm("reports.change_report") is True
+    assert root.has_perm("reports.view_report") is True  # the admin's model-level check
+    assert root.has_perm("accounts.reset_password", root) is False

@@ -10,7 +10,10 @@ from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.enums import AdminRole
 from accounts.models import User
+from audit.enums import Event
+from audit.models import AuditEvent
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -20,8 +23,8 @@ PASSWORD = "Test-pass-2021"
 LOCKED = "登录失败次数过多，账户已锁定 30 分钟，请稍后再试。"
 
 
-def login(client, username, password=PASSWORD):
-    return client.post(LOGIN, {"username": username, "password": password})
+def login(client, username, password=PASSWORD, address="127.0.0.1"):
+    return client.post(LOGIN, {"username": username, "password": password}, REMOTE_ADDR=address)
 
 
 def login_error(response):
@@ -108,15 +111,56 @@ def test_a_successful_login_resets_the_failure_count(client):
     assert [r.status_code for r in answers] == [200] * 4
 
 
-def test_the_lock_is_per_account_name_not_per_address(client):
-    UserFactory(username="clerk")
+def test_the_lock_is_per_account_name_and_address_so_nobody_locks_a_reviewer_out_from_elsewhere(client):
+    UserFactory(username="reviewer")
     UserFactory(username="head")
     for n in range(5):
-        login(client, "clerk", f"Wrong-pass-{n}")
+        login(client, "reviewer", f"Wrong-pass-{n}", address="10.9.9.9")
 
-    response = login(client, "head")
+    from_attacker = login(client, "reviewer", address="10.9.9.9")
+    other_name = login(client, "head", address="10.9.9.9")
+    client.logout()
+    from_own_desk = login(client, "reviewer", address="10.1.1.1")
 
-    assert response.status_code == 302
+    assert [r.status_code for r in (from_attacker, other_name, from_own_desk)] == [429, 302, 302]
+
+
+def lock_out(client, username="clerk", address="127.0.0.1"):
+    for n in range(5):
+        login(client, username, f"Wrong-pass-{n}", address=address)
+
+
+def test_each_further_lockout_of_the_same_name_and_address_within_a_day_doubles_the_cool_off(client):
+    UserFactory(username="clerk")
+    lock_out(client)
+    first = login_error(login(client, "clerk"))
+    AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=31))
+    lock_out(client)
+    second = login_error(login(client, "clerk"))
+    AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=59))
+    still_locked = login(client, "clerk").status_code
+    AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=61))
+    lifted = login(client, "clerk").status_code
+
+    assert (first, second) == (LOCKED, "登录失败次数过多，账户已锁定 60 分钟，请稍后再试。")
+    assert (still_locked, lifted) == (429, 302)
+    assert AuditEvent.objects.filter(event=Event.LOCKOUT).count() == 2
+
+
+def test_a_new_lockout_tells_the_security_admins_once(client, mailoutbox, django_capture_on_commit_callbacks):
+    UserFactory(username="clerk")
+    UserFactory(username="secadmin", admin_role=AdminRole.SECURITY, is_staff=True, email="sec@example.gov.cn")
+    UserFactory(username="sysadmin", admin_role=AdminRole.SYSTEM, is_staff=True, email="sys@example.gov.cn")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        lock_out(client, address="10.9.9.9")
+        login(client, "clerk", address="10.9.9.9")  # a try during the lockout is no new lockout
+
+    assert [(m.to, m.subject, m.body) for m in mailoutbox] == [(
+        ["sec@example.gov.cn"], "账户锁定：clerk",
+        "账户 clerk 从地址 10.9.9.9 连续登录失败次数过多，已对该地址锁定 30 分钟。其他地址不受影响。详情见安全审计日志。",
+    )]
+    assert AuditEvent.objects.filter(event=Event.LOCKOUT).count() == 1
 
 
 def test_a_reset_password_must_be_changed_before_anything_else(client):
@@ -201,6 +245,51 @@ def test_password_change_refusals_keep_the_form_with_a_message(client, data, err
 
     assert response.status_code == 200
     assert response.context["form"].errors == errors
+
+
+def change_password(client, old, address="127.0.0.1"):
+    return client.post("/accounts/password/", {
+        "old_password": old, "new_password1": "Fresh-pass-2022", "new_password2": "Fresh-pass-2022",
+    }, REMOTE_ADDR=address)
+
+
+def test_wrong_old_passwords_are_failed_sign_ins_and_lock_the_account_from_that_address(client):
+    UserFactory(username="clerk")
+    login(client, "clerk")
+
+    answers = [change_password(client, f"Wrong-pass-{n}").status_code for n in range(5)]
+    session_after = signed_in(client)
+    again = login(client, "clerk")
+    elsewhere = login(client, "clerk", address="10.1.1.1")
+
+    assert answers == [200, 200, 200, 200, 429]
+    assert (session_after, again.status_code, elsewhere.status_code) == (False, 429, 302)
+    assert list(AuditEvent.objects.filter(event__in=[Event.LOGIN_FAILED, Event.LOCKOUT, Event.LOGOUT])
+                .values_list("event", "path", "detail").order_by("id"))[:6] == [
+        ("login_failed", "/accounts/password/", "修改密码时原密码错误"),
+    ] * 4 + [
+        ("lockout", "/accounts/password/", "连续登录失败次数过多，账户已锁定"),
+        ("login_failed", "/accounts/password/", "修改密码时原密码错误"),
+    ]
+    assert User.objects.get(username="clerk").check_password(PASSWORD)
+
+
+@override_settings(ACCOUNTS_TOTP_REQUIRED=True)
+def test_with_totp_on_the_password_is_changed_only_after_the_second_factor(client):
+    user = UserFactory(username="clerk", must_change_password=True)
+    device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    login(client, "clerk")
+
+    page = client.get("/accounts/password/")
+    refused = change_password(client, PASSWORD)
+    unchanged = User.objects.get(pk=user.pk).check_password(PASSWORD)
+    client.post("/accounts/otp/", {"otp_token": current_token(device)})
+    accepted = change_password(client, PASSWORD)
+
+    assert (page.status_code, page["Location"]) == (302, "/accounts/otp/?next=%2Faccounts%2Fpassword%2F")
+    assert (refused.status_code, refused["Location"]) == (302, "/accounts/otp/?next=%2Faccounts%2Fpassword%2F")
+    assert unchanged is True
+    assert (accepted.status_code, User.objects.get(pk=user.pk).check_password("Fresh-pass-2022")) == (302, True)
 
 
 def test_password_change_requires_login(client):

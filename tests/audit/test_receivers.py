@@ -60,3 +60,14 @@ def test_an_admin_change_is_recorded_as_an_admin_action(client):
         "sysadmin", "127.0.0.1", "departments.department", str(department.pk), "901001 岳阳楼区融媒体中心",
         "修改：已修改部门（单位）名称。",
     )
+
+
+def test_every_login_of_a_superuser_is_recorded_as_such(client):
+    UserFactory(username="root", is_staff=True, is_superuser=True)
+
+    response = client.post("/admin/login/", {"username": "root", "password": "Test-pass-2021", "next": "/admin/"})
+
+    assert response.status_code == 302
+    assert list(AuditEvent.objects.values_list("event", "username", "path", "detail")) == [
+        ("login", "root", "/admin/login/", "超级用户（应急账户）登录"),
+    ]

@@ -9,6 +9,8 @@ import pytest
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
+from audit.enums import Event
+from audit.models import AuditEvent
 from departments.enums import Role
 from departments.models import Department
 from reports.models import Report
@@ -296,3 +298,40 @@ def test_an_oversized_import_file_is_refused(admin_client, settings):
     response = admin_client.post(reverse("manage_department_import"), {"action": "check", "file": big})
 
     assert response.context["form"].errors == {"file": ["文件不能超过5MB。"]}
+
+
+def audit_trail(*events):
+    return list(AuditEvent.objects.filter(event__in=events).order_by("id").values_list(
+        "event", "username", "path", "success", "detail"))
+
+
+def test_checking_and_importing_a_department_sheet_are_each_an_audit_row(admin_client):
+    upload = [("106019", "融媒体中心", "", "行政政法科")]
+
+    admin_client.post(reverse("manage_department_import"), {"action": "check", "file": sheet(*upload)})
+    admin_client.post(reverse("manage_department_import"), {"action": "import", "file": sheet(*upload, ("", "", "x", ""))})
+    admin_client.post(reverse("manage_department_import"), {"action": "import", "file": sheet(*upload)})
+
+    path = "/manage/departments/import/"
+    assert audit_trail(Event.IMPORT) == [
+        ("import", "bureau-admin", path, True, "检查部门表“departments.xlsx”：1行，0个问题"),
+        ("import", "bureau-admin", path, False, "导入（未写入）部门表“departments.xlsx”：2行，3个问题"),
+        ("import", "bureau-admin", path, True, "导入部门表“departments.xlsx”：新增1个部门（单位），更新0个，新建1个科室"),
+    ]
+
+
+def test_opening_a_year_is_an_audit_row(admin_client):
+    DepartmentFactory(code="106019")
+    admin_client.get(reverse("manage_year_open"))
+    rubric = EvaluationYear._meta.get_field("rubric").related_model.objects.get()
+    data = {"year": "2022", "rubric": str(rubric.pk), "deadline": "2023-05-31",
+            **band_data([("优秀", "85"), ("合格", "60"), ("不合格", "0")])}
+
+    admin_client.post(reverse("manage_year_open"), data)
+
+    year = EvaluationYear.objects.get(year=2022)
+    assert audit_trail(Event.YEAR_OPEN) == [(
+        "year_open", "bureau-admin", "/manage/years/open/", True,
+        f"开启2022年度：评分表“{rubric.name}”，截止日期2023-05-31，创建草稿报告1份（沿用上年数据0份）",
+    )]
+    assert AuditEvent.objects.get(event=Event.YEAR_OPEN).object_id == str(year.pk)

@@ -11,8 +11,14 @@ from django.apps import apps
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
+from audit.enums import Event
+from audit.models import AuditEvent
+from departments.enums import Role
 from reports.demo import SEED_FILE, seed_document
+from reports.enums import Status
 from reports.models import Report
+from reports.workflow import move
+from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -77,6 +83,34 @@ def test_import_report_imports_a_file(tmp_path):
 
     assert out == "已导入：2021年度 岳阳市岳阳楼区融媒体中心（草稿）\n"
     assert Report.objects.get().department.code == "106019"
+
+
+def test_import_report_is_an_audit_row_and_so_is_its_refusal(tmp_path):
+    run("import_report", str(SEED_FILE))
+    report = Report.objects.get()
+    with pytest.raises(CommandError):
+        call_command("import_report", str(broken_file(tmp_path)), stdout=StringIO(), stderr=StringIO())
+
+    rows = AuditEvent.objects.filter(event=Event.IMPORT).order_by("id")
+    assert [(r.username, r.object_id, r.success, r.detail) for r in rows] == [
+        ("manage.py import_report", str(report.pk), True, "导入报告（交换文档），新建草稿"),
+        ("manage.py import_report", "", False, f"导入报告被拒绝：2个问题（{BROKEN_PROBLEMS[0].strip()}）"),
+    ]
+
+
+def test_import_report_refuses_a_report_under_review(tmp_path):
+    run("import_report", str(SEED_FILE))
+    report = Report.objects.get()
+    clerk = MembershipFactory(role=Role.CLERK, department=report.department).user
+    move(report, Status.DEPT_REVIEW, by=clerk)
+    err = StringIO()
+
+    with pytest.raises(CommandError) as raised:
+        call_command("import_report", str(SEED_FILE), stdout=StringIO(), stderr=err)
+
+    assert err.getvalue() == "  2021年度预算编码为106019的报告处于“部门审核”状态，只有草稿可以通过导入覆盖。\n"
+    assert str(raised.value) == "导入被拒绝：共1个问题，未写入任何数据。"
+    assert Report.objects.get().status == Status.DEPT_REVIEW
 
 
 def test_import_report_of_a_broken_document_lists_every_problem_and_writes_nothing(tmp_path):

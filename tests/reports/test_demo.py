@@ -276,7 +276,9 @@ def test_one_demo_user_per_role_with_a_valid_password():
     for user in User.objects.all():
         assert user.check_password(DEMO_PASSWORD)
         assert validate_password(DEMO_PASSWORD, User(username=user.username, full_name=user.full_name)) is None
-    assert list(User.objects.filter(is_staff=True, is_superuser=True).values_list("username", flat=True)) == ["admin"]
+    # No superuser in the demo: the business admin is a plain user with the 管理员 membership.
+    assert User.objects.filter(is_superuser=True).count() == 0
+    assert User.objects.filter(username="admin").values_list("is_staff", "is_superuser").get() == (False, False)
     assert sorted(User.objects.exclude(admin_role="").values_list("username", "admin_role", "is_staff")) == [
         ("auditor", "audit", True), ("secadmin", "security", True), ("sysadmin", "system", True),
     ]

@@ -366,7 +366,7 @@ def test_progress_lists_drafts_returned_reports_and_departments_without_a_report
     DepartmentFactory(code="D9", name="撤销单位", is_active=False)
     d1, d2, d3 = Report.objects.filter(evaluation_year=year).order_by("department__code")
     approve(d1)
-    workflow.move(d1, Status.DRAFT, by=UserFactory(username="root", is_superuser=True), comment="请补充")
+    workflow.move(d1, Status.DRAFT, by=admin_user(), comment="请补充")
     approve(d3)
     scoped = Report.objects.filter(evaluation_year=year)
 

@@ -155,15 +155,20 @@ def test_import_replaces_the_content_of_the_existing_report():
     assert (exported["tasks"], exported["evaluators"], exported["narrative"]["problems"]) == (["只有一项任务"], [], "无")
 
 
-def test_import_keeps_the_status_of_a_report_under_review():
+def test_import_refuses_a_report_under_review_and_writes_nothing():
     report = report_import(document=seed_document())
     clerk = MembershipFactory(role=Role.CLERK, department=report.department).user
-    move(report, Status.DEPT_REVIEW, by=clerk)
+    report = move(report, Status.DEPT_REVIEW, by=clerk)
+    doc = seed_document()
+    doc["tasks"] = []
+    counts = row_counts()
 
-    again = report_import(document=seed_document())
+    with pytest.raises(ValidationError) as raised:
+        report_import(document=doc)
 
-    assert again.status == Status.DEPT_REVIEW
-    assert report_export(again)["status"] == "dept_review"
+    assert raised.value.messages == ["2021年度预算编码为106019的报告处于“部门审核”状态，只有草稿可以通过导入覆盖。"]
+    assert row_counts() == counts
+    assert Report.objects.get(pk=report.pk).revision == report.revision
 
 
 def test_import_refuses_to_overwrite_an_approved_report_and_writes_nothing():
@@ -179,7 +184,7 @@ def test_import_refuses_to_overwrite_an_approved_report_and_writes_nothing():
     with pytest.raises(ValidationError) as raised:
         report_import(document=doc)
 
-    assert raised.value.messages == ["2021年度预算编码为106019的报告已审定，不能通过导入覆盖。"]
+    assert raised.value.messages == ["2021年度预算编码为106019的报告处于“已审定”状态，只有草稿可以通过导入覆盖。"]
     assert row_counts() == counts
 
 

@@ -144,3 +144,19 @@ def test_approval_freezes_a_digest_and_archives_the_pdf_after_commit(people, dja
     assert digest_matches(stored, "0" * 64) is False
     assert stored.approved_pdf.name.endswith(".pdf")
     assert StatusChange.objects.last().snapshot == stored.approved_snapshot
+
+
+@pytest.mark.parametrize("target", [Status.DEPT_REVIEW, Status.FINANCE_REVIEW, Status.APPROVED])
+def test_a_superuser_moves_no_report_at_any_step(people, target):
+    root = UserFactory(username="root", is_staff=True, is_superuser=True)
+    report = people["report"]
+    Report.objects.filter(pk=report.pk).update(status={
+        Status.DEPT_REVIEW: Status.DRAFT, Status.FINANCE_REVIEW: Status.DEPT_REVIEW,
+        Status.APPROVED: Status.FINANCE_REVIEW,
+    }[target])
+    report.refresh_from_db()
+
+    with pytest.raises(PermissionDenied):
+        move(report, target, by=root, comment="同意。")
+
+    assert (Report.objects.get(pk=report.pk).status, allowed_moves(report, root)) == (report.status, [])

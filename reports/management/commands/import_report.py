@@ -25,7 +25,7 @@ class Command(BaseCommand):
         except json.JSONDecodeError as error:
             raise CommandError(f"文件 {file} 不是有效的 JSON（第{error.lineno}行第{error.colno}列附近有语法错误）。") from error
         try:
-            report = report_import(document=document)
+            report = report_import(document=document, username="manage.py import_report")
         except ValidationError as error:
             for message in error.messages:
                 self.stderr.write(f"  {message}")
