@@ -117,7 +117,8 @@ def membership_list(n):
 
 def report_list(n):
     _year(n)
-    return _superuser(), reverse("admin:reports_report_changelist"), r'<tr>\s*<td class="action-checkbox">'
+    # Reports are read-only in /admin/ (no actions, so no checkbox column): count the rows by their first cell.
+    return _superuser(), reverse("admin:reports_report_changelist"), r'<tr>\s*<th class="field-evaluation_year[ "]'
 
 
 SCENARIOS = {
