@@ -20,6 +20,17 @@ from reports.models import ScoreEntry
 CHUNK = 2000
 UNGRADED = "未评分"
 
+# Sheets other apps add after these (整改, 抽评…): callables (reports=, evaluation_year=) -> iterable of
+# Sheet, registered from the app's AppConfig.ready() with register_year_sheets, so reports imports none of them.
+YEAR_SHEETS = []
+
+
+def register_year_sheets(provider):
+    """Add `provider`'s sheets to every year's workbook (once, however often ready() runs)."""
+    if provider not in YEAR_SHEETS:
+        YEAR_SHEETS.append(provider)
+    return provider
+
 # (model, fields) of the four 收支 tables, in the order 收支明细 prints their columns.
 FINANCE_TABLES = (
     (IncomeRow, ("total", "carried_over", "public_finance", "government_fund", "special_account", "other")),
@@ -229,6 +240,8 @@ def summary_sheets(*, reports, evaluation_year, include_missing, today=None):
         chart=wb.bar_chart(_("评价等次分布"), x_title=_("评价等次"), y_title=_("单位数"), anchor="D3",
                            maximum=lambda: max(grades.values(), default=0)),
     )
+    for provider in YEAR_SHEETS:
+        yield from provider(reports=scoped, evaluation_year=evaluation_year)
 
 
 def summary_workbook_write(out, *, reports, evaluation_year, include_missing, today=None):
