@@ -56,6 +56,7 @@ def _report_data(report):
             "self_score": entry.self_score if entry else None,
             "deduction_reason": entry.deduction_reason if entry else "",
             "suggested_score": entry.suggested_score if entry else None,
+            "suggestion_trace": entry.suggestion_trace if entry else "",
             "flagged": entry.flagged if entry else False,
             "requires_evidence": indicator.requires_evidence,
             "evidence_count": evidence.get(indicator.pk, 0),

@@ -4,6 +4,7 @@
 `check_data_for` loads it, so the browser, the JSON import and the reviewer's page all agree.
 Each Problem names the editor section and the HTML id of the field to fix.
 """
+import dataclasses
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from budgets.money import fmt_money
 from reports.enums import BENEFIT_CATEGORIES, Category
 from reports.narrative import OUTLINE, TEXT_FIELDS
 from reports.validators import validate_headcount
+from scoring.flags import declared_none, flag_reasons
 
 MISSING, ERROR, WARNING = "missing", "error", "warning"
 EMPTY, INCOMPLETE, HAS_ERRORS, COMPLETE = "empty", "incomplete", "error", "complete"
@@ -54,7 +56,6 @@ TABLES = (
     ("fixed_asset", "固定资产", bv.validate_fixed_asset_row),
 )
 NARRATIVE_TITLES = {key: f"{number}{title}" for key, _depth, number, title in OUTLINE}
-NONE_WORDS = frozenset({"无", "无。", "/", "—", "-", "没有"})
 
 # Amounts and counts the narrative states, and the table figure they must equal.
 AMOUNT_GAP = r"[^\d，。；;,、（）()]{0,6}?"
@@ -87,6 +88,8 @@ class Problem:
     message: str
     kind: str = MISSING
     blocking: bool = None
+    # How the system computed what the row is compared with (the suggestion's trace); not part of equality.
+    detail: str = dataclasses.field(default="", compare=False)
 
     def __post_init__(self):
         if self.blocking is None:
@@ -224,10 +227,7 @@ def _score_problems(data):
             problems.append(Problem("scores", f"id_scores-reason__{row['code']}", _(
                 "“%(label)s”自评得分%(score)s分低于分值%(max)s分，请填写扣分原因。") % {
                 "label": row["label"], "score": _fmt(score), "max": _fmt(row["points"])}))
-        if row.get("suggested_score") is not None and score > row["suggested_score"]:
-            problems.append(Problem("scores", anchor, _(
-                "“%(label)s”的自评得分%(score)s分高于系统建议得分%(suggested)s分，请核实。") % {
-                "label": row["label"], "score": _fmt(score), "suggested": _fmt(row["suggested_score"])}, WARNING))
+        problems.extend(_flag_problems(data, row, anchor))
     for members in groups.values():
         entered = [m["self_score"] for m in members if m["self_score"] is not None]
         points = members[0]["points"]
@@ -242,36 +242,23 @@ def _score_problems(data):
             problems.append(Problem("scores", f"id_scores-reason__{members[0]['code']}", _(
                 "%(labels)s共用分值%(max)s分，自评得分合计%(sum)s分，请填写扣分原因。") % {
                 "labels": labels, "max": _fmt(points), "sum": _fmt(sum(entered))}))
-    problems.extend(_benefit_problems(data, groups))
     return problems
 
 
-def _declared_none(rows):
-    return bool(rows) and all(
-        (r.get("target") or "").strip() in NONE_WORDS and (r.get("actual") or "").strip() in NONE_WORDS for r in rows
+def _flag_problems(data, row, anchor):
+    """A row's flags (scoring.flags, the rule ScoreEntry.flagged stores) as warnings, one per reason."""
+    category = row.get("category")
+    none_declared = category in BENEFIT_CATEGORIES and declared_none(
+        (q.get("target"), q.get("actual")) for q in data["quantitative"].get(category, [])
     )
-
-
-def _benefit_problems(data, groups):
-    """效益 rows whose targets and results are all 无 but whose score is full."""
-    problems = []
-    group_of = {m["code"]: members for members in groups.values() for m in members}
-    for row in data["scores"]:
-        category = row.get("category")
-        if category not in BENEFIT_CATEGORIES or not row["self_score"]:
-            continue
-        if not _declared_none(data["quantitative"].get(category, [])):
-            continue
-        members = group_of.get(row["code"])
-        if members:
-            full = sum((m["self_score"] or 0 for m in members), Decimal(0)) >= members[0]["points"]
-        else:
-            full = row["self_score"] >= row["points"]
-        if full:
-            problems.append(Problem("scores", f"id_scores-score__{row['code']}", _(
-                "%(label)s的绩效目标和完成情况均为“无”，但自评得分为%(score)s分（分值已得满分），请核实。") % {
-                "label": row["label"], "score": _fmt(row["self_score"])}, WARNING))
-    return problems
+    reasons = flag_reasons(self_score=row["self_score"], suggestion=row.get("suggested_score"),
+                           category=category, none_declared=none_declared)
+    detail = "\n".join(line for line in (row.get("suggestion_trace") or "").splitlines() if line not in reasons)
+    return [
+        Problem("scores", anchor, _("“%(label)s”：%(reason)s请核实。") % {"label": row["label"], "reason": reason},
+                WARNING, detail=detail)
+        for reason in reasons
+    ]
 
 
 def _text_problems(data):

@@ -12,10 +12,10 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from reports.enums import Category
 from reports.models import ScoreEntry
 from scoring import framework, rules
 from scoring.enums import Level, RuleKind
+from scoring.flags import flag_reasons
 from scoring.grades import score_totals
 from scoring.inputs import report_entries, report_figures
 from scoring.services import rubric_nodes_from_db
@@ -194,19 +194,11 @@ def row_suggestion(indicator, inputs=None, figures=None):
 
 
 def _flag_reasons(node, result, self_score, figures):
-    reasons = []
-    if self_score is None:
-        return ()
-    if result.applicable and self_score > result.value:
-        reasons.append(_("自评得分%(self)s分高于建议得分%(suggested)s分。") % {
-            "self": rules.fmt(self_score), "suggested": rules.fmt(result.value),
-        })
     category = (node.get("rule_params") or {}).get("category")
-    if category and self_score > 0 and figures.get("declared_none", {}).get(category):
-        reasons.append(_("定量目标中%(category)s填报为“无”，自评得分却为%(self)s分。") % {
-            "category": Category(category).label, "self": rules.fmt(self_score),
-        })
-    return tuple(reasons)
+    return flag_reasons(
+        self_score=self_score, suggestion=result.value if result.applicable else None, category=category,
+        none_declared=bool(category and figures.get("declared_none", {}).get(category)),
+    )
 
 
 def _problems(rows):

@@ -15,6 +15,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from budgets.models import BaseData
 from budgets.money import total
 from reports.enums import BENEFIT_CATEGORIES, Category
+from scoring.flags import declared_none
 
 REPORT_FIELDS = ("staff_quota", "in_service_count", "actual_headcount")
 BASE_DATA_FIELDS = tuple(f.name for f in BaseData._meta.fields if f.name not in ("id", "report"))
@@ -24,16 +25,12 @@ TABLE_FIELDS = {
     "three_public_rows": ("three_public", ("total",)),
     "fixed_asset_rows": ("fixed_asset", ("total", "in_use")),
 }
-NONE_WORDS = frozenset({"", "无", "/", "-", "—"})
 PERCENT = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*[%％]\s*$")
 
 
 def is_declared_none(indicators):
     """A 效益 category is declared 无 when it has no 定量目标 or each one's target and actual are 无 or blank."""
-    return all(
-        (i.target or "").strip().rstrip("。") in NONE_WORDS and (i.actual or "").strip().rstrip("。") in NONE_WORDS
-        for i in indicators
-    )
+    return declared_none((i.target, i.actual) for i in indicators)
 
 
 def declared_percentage(indicators):

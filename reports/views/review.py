@@ -68,6 +68,7 @@ def _page_context(report):
     check = report_check(report)
     changes = changes_between_submissions(report)
     context.update({
+        "check": check,
         "problems": check.problems,
         "blocking": check.blocking,
         "changes": None if changes is None else described(changes, score_labels=score_labels_of(report)),
@@ -186,10 +187,7 @@ def review(request, pk):
     else:
         form = _review_form(report)
     context = _page_context(report)
-    context.update({
-        "form": form, "revision": report.revision,
-        "flagged": [row for row in form.rows() if row.flagged],
-    })
+    context.update({"form": form, "revision": report.revision})
     return render(request, "reports/review/review.html", context, status=status)
 
 

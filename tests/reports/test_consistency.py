@@ -16,6 +16,7 @@ from reports.consistency import (
     report_problems,
     section_states,
 )
+from scoring.evaluate import report_score
 from tests.reports.editor_support import blank_report, seed_report
 
 pytestmark = pytest.mark.django_db
@@ -31,9 +32,9 @@ SEED_PROBLEMS = [
     Problem("scores", "id_scores-reason__fund_balance", "“资金结余”自评得分2分低于分值3分，请填写扣分原因。"),
     Problem("scores", "id_scores-reason__card_payment_rate", "“公务卡刷卡率”自评得分2分低于分值3分，请填写扣分原因。"),
     Problem("scores", "id_scores-score__benefit_economic",
-            "经济效益的绩效目标和完成情况均为“无”，但自评得分为5分（分值已得满分），请核实。", WARNING),
+            "“经济效益”：定量目标中经济效益填报为“无”，自评得分却为5分。请核实。", WARNING),
     Problem("scores", "id_scores-score__benefit_ecological",
-            "生态效益的绩效目标和完成情况均为“无”，但自评得分为5分（分值已得满分），请核实。", WARNING),
+            "“生态效益”：定量目标中生态效益填报为“无”，自评得分却为5分。请核实。", WARNING),
 ]
 
 
@@ -178,7 +179,33 @@ def test_a_score_above_the_suggestion_is_a_warning(seed_data):
     problems = [p for p in report_problems(data) if p.anchor == "id_scores-score__staff_control_rate"]
 
     assert problems == [Problem("scores", "id_scores-score__staff_control_rate",
-                                "“财政供养人员控制率”的自评得分5分高于系统建议得分4.5分，请核实。", WARNING)]
+                                "“财政供养人员控制率”：自评得分5分高于建议得分4.5分。请核实。", WARNING)]
+    assert problems[0].detail == "在职人数12 / 编制13 = 92.31%，不超过100%，得5分"
+
+
+def test_a_benefit_declared_none_is_flagged_whenever_it_scores_even_below_the_shared_points(seed_data):
+    data = with_reasons(seed_data)
+    for row in data["scores"]:
+        if row["code"] in ("benefit_economic", "benefit_ecological"):
+            row["self_score"] = Decimal("0.5")
+        if row["code"] == "benefit_social":
+            row["deduction_reason"] = "效益目标部分完成。"
+
+    problems = [p.message for p in report_problems(data) if p.kind == WARNING]
+
+    assert problems == ["“经济效益”：定量目标中经济效益填报为“无”，自评得分却为0.5分。请核实。",
+                        "“生态效益”：定量目标中生态效益填报为“无”，自评得分却为0.5分。请核实。"]
+
+
+def test_the_check_list_flags_exactly_the_rows_the_scoring_stores_as_flagged():
+    report = seed_report()
+    report_score(report=report)
+    data = check_data_for([report])[report.pk]
+
+    flagged = {p.anchor.removeprefix("id_scores-score__") for p in report_problems(data) if p.kind == WARNING}
+
+    assert flagged == {row["code"] for row in data["scores"] if row["flagged"]} == {"benefit_economic",
+                                                                                     "benefit_ecological"}
 
 
 def test_a_score_off_the_step_is_an_error(seed_data):
