@@ -18,6 +18,8 @@ from reports.enums import BENEFIT_CATEGORIES, OUTPUT_CATEGORIES, Category
 from reports.layout import RUBRIC_PT, Cell, Chunk, label_lines, merged_column, text_chunks
 from reports.narrative import HEADINGS_ONLY, OUTLINE
 from reports.selectors import report_score_totals
+from targets.printing import adjustment_notes, report_target_rows
+from targets.yearend import report_targets
 
 # Everything a report's output reads, loaded once.
 OUTPUT_PREFETCH = (
@@ -329,8 +331,12 @@ def report_output_context(report):
         key: money_table(list(getattr(report, related).all()), columns)
         for key, (related, columns) in MONEY_COLUMNS.items()
     }
+    targets = report_targets(report)
     return {
         "report": report,
+        # The approved year-start targets stand for the 定量目标 tree when the department has them.
+        "targets": {"rows": report_target_rows(targets), "adjustments": adjustment_notes(targets)}
+        if targets is not None else None,
         "cover": {
             "region": bureau.region if bureau else "",
             "year": year.year,

@@ -9,13 +9,17 @@ from django.template.loader import render_to_string
 from reports.pdf import html_to_pdf
 from reports.views.output import content_disposition
 from targets.interchange import declaration_export
-from targets.views.declarations import _declaration, _groups
+from targets.printing import declaration_form
+from targets.views.declarations import _declaration
 
 
 @login_required
 def declaration_pdf(request, pk):
     declaration = _declaration(request, pk)
-    html = render_to_string("targets/declaration_pdf.html", {"declaration": declaration, "groups": _groups(declaration)})
+    context = declaration_form(
+        declaration, declaration.indicators.all(), declaration.tasks.all(), declaration.goals.all(),
+    )
+    html = render_to_string("targets/declaration_pdf.html", context)
     response = HttpResponse(html_to_pdf(html), content_type="application/pdf")
     name = f"{declaration.year}年度{declaration.department.name}绩效目标申报表.pdf"
     response["Content-Disposition"] = content_disposition(
