@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 RUNTIME_DEBS := fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 poppler-utils
-TEST_DEBS := chromium libreoffice-calc-nogui
+TEST_DEBS := chromium libreoffice-calc-nogui libreoffice-writer-nogui
 
 .DEFAULT_GOAL := help
 .PHONY: help run test test-sqlite test-postgres test-browser lint debs test-debs migrate demo serve clean
@@ -26,7 +26,7 @@ $(VENV)/.test: requirements-test.txt requirements.txt $(VENV)/.runtime
 debs: ## Install the Debian packages the app needs (CJK fonts, HarfBuzz subsetting, poppler)
 	scripts/debian-packages $(RUNTIME_DEBS)
 
-test-debs: debs ## Install the Debian packages the tests need (Chromium, LibreOffice Calc)
+test-debs: debs ## Install the Debian packages the tests need (Chromium, LibreOffice Calc and Writer)
 	scripts/debian-packages $(TEST_DEBS)
 
 migrate: $(VENV)/.runtime ## Apply database migrations

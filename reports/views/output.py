@@ -8,6 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from reports.approval import PDF_FAILED, PDF_STATE_LABELS, archive_pdf, pdf_state_context
+from reports.docx import report_docx_bytes, report_docx_filename
 from reports.enums import Status
 from reports.pdf import archive_is_current, report_pdf_bytes, report_pdf_filename
 from reports.rendering import report_output_context
@@ -45,6 +46,21 @@ def report_pdf(request, pk):
     disposition = "inline" if request.GET.get("inline") == "1" else "attachment"
     response["Content-Disposition"] = content_disposition(
         report_pdf_filename(report), fallback=fallback, disposition=disposition,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@login_required
+def report_docx(request, pk):
+    """The form as a Word document (reports.docx), from the same context as the PDF, named like it."""
+    report = _report_for(request, pk)
+    response = HttpResponse(report_docx_bytes(report), content_type=DOCX_TYPE)
+    response["Content-Disposition"] = content_disposition(
+        report_docx_filename(report), fallback=f"report-{report.evaluation_year.year}-{report.department.code}.docx",
     )
     response["Cache-Control"] = "private, no-store"
     return response
