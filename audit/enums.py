@@ -13,6 +13,8 @@ class Event(models.TextChoices):
     PASSWORD_RESET = "password_reset", _("重置密码")
     OTP_FAILED = "otp_failed", _("动态口令验证失败")
     SESSION_EXPIRED = "session_expired", _("会话超时")
+    INPUT_KEPT = "input_kept", _("暂存超时后提交的内容")
+    INPUT_RESTORED = "input_restored", _("恢复暂存的内容")
     WORKFLOW_MOVE = "workflow_move", _("流程流转")
     REPORT_EDIT = "report_edit", _("修改报告")
     IMPORT = "import", _("导入")

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "audit",
     "backups",
     "evidence",
+    "rescue",
 ]
 
 MIDDLEWARE = [
@@ -84,6 +85,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "audit.middleware.AuditMiddleware",
+    "rescue.middleware.KeepInputMiddleware",  # wraps SessionTimeoutMiddleware: keeps what an expired session posts
     "accounts.middleware.SessionTimeoutMiddleware",
     "accounts.middleware.PasswordPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -208,6 +210,10 @@ ACCOUNTS_SESSION_ABSOLUTE_SECONDS = int(os.environ.get("ACCOUNTS_SESSION_ABSOLUT
 # records it); sessions nobody comes back to are ended and recorded by `manage.py expire_sessions`.
 SESSION_COOKIE_AGE = ACCOUNTS_SESSION_ABSOLUTE_SECONDS
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# A form posted after the session ended is kept this long for its owner (rescue); the page warns this long
+# before the idle limit, with 继续编辑 to renew the session.
+RESCUE_KEEP_SECONDS = int(os.environ.get("RESCUE_KEEP_SECONDS", str(24 * 60 * 60)))
+RESCUE_WARN_SECONDS = 120
 # TOTP second factor (django-otp): off by default; when on, every user enrols a device at first login.
 ACCOUNTS_TOTP_REQUIRED = env_bool("ACCOUNTS_TOTP_REQUIRED", False)
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "绩效自评系统")

@@ -17,4 +17,5 @@ urlpatterns = [
     path("", include("targets.urls")),
     path("", include("reports.urls")),
     path("", include("evidence.urls")),
+    path("", include("rescue.urls")),
 ]

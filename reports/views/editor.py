@@ -17,6 +17,8 @@ from reports.consistency import HAS_ERRORS, STATE_LABELS
 from reports.editing import StaleRevision, report_copy_forward, report_previous, report_save_section
 from reports.forms.sections import SECTIONS, compare, flatten
 from reports.selectors import reports_visible_to
+from rescue.middleware import keeps_input
+from rescue.services import input_take
 
 SECTION_ORDER = list(SECTIONS)
 
@@ -53,7 +55,7 @@ def _navigation(report, check, current=None, current_failed=False):
     return items
 
 
-def _render(request, report, section, *, revision, status=200, conflict=None, failed=False):
+def _render(request, report, section, *, revision, status=200, conflict=None, failed=False, restored=False):
     check = report_check(report)
     index = SECTION_ORDER.index(section.key)
     can_edit = request.user.has_perm("reports.edit_report", report)
@@ -64,7 +66,7 @@ def _render(request, report, section, *, revision, status=200, conflict=None, fa
         "previous_report": report_previous(report) if can_edit and section.key == "cover" else None,
         "next_url": _section_url(report, SECTION_ORDER[index + 1]) if index + 1 < len(SECTION_ORDER) else None,
         "prev_url": _section_url(report, SECTION_ORDER[index - 1]) if index > 0 else None,
-        "unsaved": section.is_bound,
+        "unsaved": section.is_bound, "restored": restored,
         "section_warnings": [p for p in check.problems if p.section == section.key and not p.blocking],
     }
     return render(request, section.template, context, status=status)
@@ -77,14 +79,25 @@ def edit(request, pk):
     return redirect(_section_url(report, SECTION_ORDER[0]))
 
 
+@keeps_input
 @login_required
 def section(request, pk, key):
-    """Show one section of the report; on POST validate it and save it if nobody saved meanwhile."""
+    """Show one section of the report; on POST validate it and save it if nobody saved meanwhile.
+
+    A POST that arrived after the session ended was kept (rescue): the owner's next look at the
+    section shows that input again, unsaved, with the revision it was typed against."""
     report = _report(request, pk)
     cls = SECTIONS.get(key)
     if cls is None:
         raise Http404
     if request.method != "POST":
+        kept = input_take(user=request.user, path=request.path, request=request)
+        if kept is not None:
+            try:
+                revision = int(kept.get("revision", ""))
+            except ValueError:
+                revision = report.revision
+            return _render(request, report, cls(report, kept), revision=revision, restored=True)
         return _render(request, report, cls(report), revision=report.revision)
     if not request.user.has_perm("reports.edit_report", report):
         messages.error(request, _("这份报告当前不能修改。"))
@@ -115,7 +128,9 @@ def section(request, pk, key):
         for message in error.messages:
             messages.error(request, message)
         return _render(request, report, bound, revision=revision, failed=True)
-    messages.success(request, _("“%(title)s”已保存。") % {"title": cls.title})
+    # The tag tells static/app/drafts.js to forget the browser's unsaved copy of this section.
+    messages.success(request, _("“%(title)s”已保存。") % {"title": cls.title},
+                     extra_tags=f"draft-saved draft-{request.user.pk}-{report.pk}-{key}")
     if "save_next" in request.POST and key != SECTION_ORDER[-1]:
         return redirect(_section_url(report, SECTION_ORDER[SECTION_ORDER.index(key) + 1]))
     if "save_check" in request.POST:

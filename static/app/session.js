@@ -1,0 +1,79 @@
+/* The session notice: RESCUE_WARN_SECONDS before the idle limit (ACCOUNTS_SESSION_IDLE_SECONDS) a
+ * notice offers 继续编辑, which renews the session with a POST (rescue.views.session_renew). Pages
+ * opened in other tabs renew the session too: the last request time is shared through localStorage.
+ * Once the limit has passed the notice says the input is not lost (rescue keeps a posted form). */
+(function () {
+  "use strict";
+
+  var notice = document.getElementById("session-notice");
+  if (!notice) { return; }
+  var form = document.getElementById("session-renew-form");
+  var text = document.getElementById("session-notice-text");
+  var renew = document.getElementById("session-renew");
+  var login = document.getElementById("session-login");
+  var idle = parseInt(notice.dataset.idleSeconds, 10) * 1000;
+  var warn = parseInt(notice.dataset.warnSeconds, 10) * 1000;
+  var KEY = "evalsite-session-seen";
+  var ended = false;
+
+  function shared() {
+    try { return parseInt(window.localStorage.getItem(KEY), 10) || 0; } catch (e) { return 0; }
+  }
+
+  var seen = Date.now();
+  function stamp() {
+    seen = Date.now();
+    try { window.localStorage.setItem(KEY, String(seen)); } catch (e) { /* private mode: this tab only */ }
+  }
+
+  function clock(ms) {
+    var seconds = Math.max(0, Math.ceil(ms / 1000));
+    var minutes = Math.floor(seconds / 60);
+    var rest = seconds % 60;
+    return minutes + ":" + (rest < 10 ? "0" : "") + rest;
+  }
+
+  function showEnded() {
+    ended = true;
+    notice.hidden = false;
+    text.textContent = text.dataset.ended;
+    renew.hidden = true;
+    login.hidden = false;
+  }
+
+  function tick() {
+    if (ended) { return; }
+    var last = Math.max(seen, shared());
+    var left = last + idle - Date.now();
+    if (left <= 0) { showEnded(); return; }
+    if (left <= warn) {
+      notice.hidden = false;
+      text.textContent = text.dataset.warn.replace("{time}", clock(left));
+    } else {
+      notice.hidden = true;
+    }
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    renew.disabled = true;
+    fetch(form.action, {
+      method: "POST", body: new FormData(form), credentials: "same-origin",
+      headers: {"Accept": "application/json"}, redirect: "manual"
+    }).then(function (response) {
+      renew.disabled = false;
+      if (response.ok) {
+        stamp();
+        notice.hidden = true;
+      } else {
+        showEnded();  // 401, or a redirect to the login page: the session is gone
+      }
+    }).catch(function () {
+      renew.disabled = false;
+      text.textContent = text.dataset.failed;
+    });
+  });
+
+  stamp();
+  window.setInterval(tick, 1000);
+})();
