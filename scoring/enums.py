@@ -31,6 +31,8 @@ class RuleKind(models.TextChoices):
     FLOOR_RATIO = "floor_ratio", _("比率下限（不足扣分）")
     BANDS = "bands", _("分档计分")
     BALANCE = "balance", _("资金结余")
+    # The approved year-start targets' 完成率 (scoring.target_rules).
+    TARGET_COMPLETION = "target_completion", _("绩效目标完成率")
     CHECKLIST = "checklist", _("逐项计分")
     VIOLATIONS = "violations", _("逐例扣分")
     MANUAL = "manual", _("人工评分")

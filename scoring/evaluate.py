@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from reports.models import ScoreEntry
-from scoring import framework, rules
+from scoring import framework, rules, target_rules
 from scoring.enums import Level, RuleKind
 from scoring.flags import flag_reasons
 from scoring.grades import score_totals
@@ -147,6 +147,8 @@ def _suggest(node, points, figures, inputs):
         numerator, denominator = _ratio_figures(figures, params)
         return rules.bands(table=params["bands"], full=points, numerator=numerator, denominator=denominator,
                            **_rate_options(params))
+    if kind == RuleKind.TARGET_COMPLETION:
+        return target_rules.suggest(params, points, figures)
     if kind == RuleKind.BALANCE:
         return rules.balance(
             accumulated=_figure(figures, "expenditure.accumulated_surplus"),

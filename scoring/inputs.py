@@ -3,7 +3,8 @@
 `report_figures(report)` returns {figure key: Decimal | int | None, ...} with the keys the
 rubric's rule parameters name ("report.in_service_count", "base_data.three_public_final",
 "expenditure.total", ...), plus "declared_none" ({category: bool}, for the 效益 rows) and
-"satisfaction_declared" (the 满意度 定量目标's 完成情况 when it reads as one percentage).
+"satisfaction_declared" (the 满意度 定量目标's 完成情况 when it reads as one percentage) and
+"target_rates" (the approved year-start targets' 完成率 as scoring.target_rules.TargetRate, or None).
 `report_entries(report)` returns {indicator code: {self_score, review_score, deduction_reason, inputs}}.
 """
 import re
@@ -16,6 +17,9 @@ from budgets.models import BaseData
 from budgets.money import total
 from reports.enums import BENEFIT_CATEGORIES, Category
 from scoring.flags import declared_none
+from scoring.target_rules import FIGURE as TARGET_RATES
+from scoring.target_rules import TargetRate
+from targets.yearend import report_targets
 
 REPORT_FIELDS = ("staff_quota", "in_service_count", "actual_headcount")
 BASE_DATA_FIELDS = tuple(f.name for f in BaseData._meta.fields if f.name not in ("id", "report"))
@@ -46,12 +50,24 @@ def declared_percentage(indicators):
     return values[0] if len(values) == 1 and values[0] <= 100 else None
 
 
-def figures_from_data(*, report, base_data, tables, quantitative):
+def target_rates(targets):
+    """The TargetRates of a targets.yearend.ReportTargets, or None when there are no approved targets."""
+    if targets is None:
+        return None
+    return [
+        TargetRate(name=row.indicator.name, category=row.indicator.category, rate=row.completion.rate,
+                   entered=row.completion.met is not None or row.completion.rate is not None)
+        for row in targets.rows
+    ]
+
+
+def figures_from_data(*, report, base_data, tables, quantitative, targets=None):
     """Every figure the rubric's rules can name, from plain data (blank cells stay None).
 
     `report` maps REPORT_FIELDS, `base_data` the BaseData fields (or None), `tables` a table prefix
     ("income", …) to its rows as mappings, `quantitative` the 定量目标 as objects or mappings with
-    category, target and actual. The interchange import scores a document through this too.
+    category, target and actual; `targets` the approved targets' TargetRates (None: none approved).
+    The interchange import scores a document through this too.
     """
     figures = {f"report.{name}": report.get(name) for name in REPORT_FIELDS}
     for name in BASE_DATA_FIELDS:
@@ -70,6 +86,7 @@ def figures_from_data(*, report, base_data, tables, quantitative):
     }
     figures["declared_none"] = {category: is_declared_none(by_category[category]) for category in BENEFIT_CATEGORIES}
     figures["satisfaction_declared"] = declared_percentage(by_category[Category.SATISFACTION])
+    figures[TARGET_RATES] = targets
     return figures
 
 
@@ -87,6 +104,7 @@ def report_figures(report):
             for related, (prefix, fields) in TABLE_FIELDS.items()
         },
         quantitative=list(report.quantitative_indicators.all()),
+        targets=target_rates(report_targets(report)),
     )
 
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from scoring import target_rules
 from scoring.enums import RuleKind
 from scoring.framework import DEFINITIONS, ExpandError, expand
 
@@ -142,12 +143,31 @@ def _number(value):
     return number if number.is_finite() else None
 
 
+def _bands_problem(table, full):
+    """What is wrong with a bands rule's table (a Chinese phrase), or None."""
+    if not isinstance(table, list) or not table:
+        return _("请设置评分档")
+    edges = {"min" if "min" in band else "max" if "max" in band else None for band in table if isinstance(band, dict)}
+    if len(edges) != 1 or None in edges or len(table) != sum(isinstance(b, dict) for b in table):
+        return _("评分档应统一以下限（min）或上限（max）表示")
+    for band in table:
+        score = _number(band.get("score"))
+        if score is None or score < 0 or score > full:
+            return _("评分档得分应在0至%(full)s分之间") % {"full": _fmt(full)}
+    return None
+
+
 def _rule_detail(kind, params, full, figure_keys):
     """What is wrong with one row's rule parameters (a Chinese phrase), or None."""
     if kind not in RULE_KINDS:
         return _("计分规则“%(kind)s”不存在") % {"kind": kind}
     if not isinstance(params, dict):
         return _("规则参数应为JSON对象")
+    if kind == target_rules.KIND:
+        problem = target_rules.params_problem(params)
+        if problem is None and params.get("scoring") == target_rules.BANDS:
+            return _bands_problem(params.get("bands"), full)
+        return problem
     if kind in DEFINITIONS:
         fixed = [key for key in FIGURE_PARAMS if key in params]
         if fixed:
@@ -185,16 +205,7 @@ def _rule_detail(kind, params, full, figure_keys):
     if kind == "bands":
         if "value" in params and known("value", _("取值")):
             return known("value", _("取值"))
-        table = params.get("bands")
-        if not isinstance(table, list) or not table:
-            return _("请设置评分档")
-        edges = {"min" if "min" in band else "max" if "max" in band else None for band in table if isinstance(band, dict)}
-        if len(edges) != 1 or None in edges or len(table) != sum(isinstance(b, dict) for b in table):
-            return _("评分档应统一以下限（min）或上限（max）表示")
-        for band in table:
-            score = _number(band.get("score"))
-            if score is None or score < 0 or score > full:
-                return _("评分档得分应在0至%(full)s分之间") % {"full": _fmt(full)}
+        return _bands_problem(params.get("bands"), full)
     if kind == "balance":
         for key in ("none", "within_carryover", "above_carryover"):
             score = _number(params.get(key, 0))
