@@ -247,6 +247,9 @@ class StatusChange(models.Model):
     comment = models.TextField(_("意见"), blank=True)
     # The interchange document as it stood after the move (compare two submissions with reports.history).
     snapshot = models.JSONField(_("内容快照"), null=True, blank=True)
+    # On a return: what the returner marked as needing work, {"sections": [editor section keys],
+    # "rows": [三级 indicator codes]} (reports.returns reads and checks it).
+    return_marks = models.JSONField(_("退回时标记的内容"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("状态变更")

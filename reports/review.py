@@ -19,6 +19,7 @@ from reports.editing import StaleRevision
 from reports.enums import Status as S
 from reports.history import document_diff, edit_recorded
 from reports.models import Report, ScoreEntry, StatusChange
+from reports.returns import marks_clean
 from reports.validators import validate_group_total, validate_review_note, validate_score
 from reports.workflow import allowed_moves, move
 
@@ -192,10 +193,11 @@ def report_review_save(*, report, rows, opinion, revision, by):
         return report_save_opinion(report=report, opinion=opinion, revision=revision, by=by)
 
 
-def report_decide(*, report, to, revision, by, opinion=None, rows=None, comment=""):
+def report_decide(*, report, to, revision, by, opinion=None, rows=None, comment="", marks=None):
     """Save what the reviewer typed (复核得分 rows, the opinion) and move the report to `to`, as one
-    transaction: 退回 (to 草稿) with `comment`, 报送财政 or 审定通过 with the opinion as the move's
-    comment (which signs it off in reports.workflow).
+    transaction: 退回 (to 草稿) with `comment` and the sections and 评分表 rows the return is about
+    (`marks`: {"sections": [...], "rows": [codes]}, kept on the return's StatusChange), 报送财政 or
+    审定通过 with the opinion as the move's comment (which signs it off in reports.workflow).
 
     Forwarding and approving need an opinion. Returns the moved report. Raises PermissionDenied,
     StaleRevision or ValidationError; nothing is written then.
@@ -207,6 +209,9 @@ def report_decide(*, report, to, revision, by, opinion=None, rows=None, comment=
         raise ValidationError({"comment": _("请填写退回理由，说明需要修改的内容。")})
     if to != S.DRAFT and not (opinion if opinion is not None else _current_opinion(report)).strip():
         raise ValidationError({"opinion": _("请填写%(caption)s。") % {"caption": OPINIONS[report.status][3]}})
+    if to == S.DRAFT and marks:
+        marks = marks_clean(sections=marks.get("sections", ()), rows=marks.get("rows", ()),
+                            codes=[indicator.code for indicator in _indicators(report)])
     with transaction.atomic():
         if rows is not None:
             revision = report_set_review_scores(report=report, rows=rows, revision=revision, by=by)
@@ -216,7 +221,8 @@ def report_decide(*, report, to, revision, by, opinion=None, rows=None, comment=
             current = Report.objects.select_for_update().filter(pk=report.pk).values_list("revision", flat=True).first()
             if current != revision:
                 raise StaleRevision(current)
-        return move(report, to, by=by, comment=comment if to == S.DRAFT else _current_opinion(report))
+        return move(report, to, by=by, comment=comment if to == S.DRAFT else _current_opinion(report),
+                    marks=marks if to == S.DRAFT else None)
 
 
 def _current_opinion(report):

@@ -90,16 +90,19 @@ def _saved(locked, key, by, comment):
 
 
 @transaction.atomic
-def move(report, to, *, by, comment=""):
+def move(report, to, *, by, comment="", marks=None):
     """Move `report` to status `to` as user `by`.
 
     Locks the report row, re-checks the move and the permission against the locked state (so two
     reviewers approving at once give one approval), stamps the milestone dates and sign-off names,
     freezes the content on approval (snapshot, SHA-256 digest, verification token; reopening
     forgets them) and writes a StatusChange holding the content as it stood after the move.
+    A return keeps `marks` (reports.returns.marks_clean) on its StatusChange.
     Returns the updated report. Raises PermissionDenied or ValidationError.
     """
-    locked, _change = engine.move(FLOW, report, to, by=by, comment=comment, stamp=_stamp, saved=_saved)
+    locked, change = engine.move(FLOW, report, to, by=by, comment=comment, stamp=_stamp, saved=_saved)
+    if marks and to == S.DRAFT:
+        StatusChange.objects.filter(pk=change.pk).update(return_marks=marks)
     if to == S.APPROVED:
         # The PDF is produced once, after the approval (and its digest) is committed, outside its row
         # lock; a failure never undoes or fails the approval (archive_pdf retries and records it).

@@ -65,7 +65,7 @@ class StyledFormMixin:
         for field in self.fields.values():
             _say_limit_in_chinese(field)
             widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
+            if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
                 widget.attrs.setdefault("class", "form-check-input")
             elif not isinstance(widget, forms.HiddenInput):
                 widget.attrs["class"] = f"form-control{size}"

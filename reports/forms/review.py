@@ -6,6 +6,7 @@ from django import forms
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
+from reports.editing import SECTION_TITLES
 from reports.enums import Status
 from reports.fields import LongTextField, ScoreField
 from reports.forms.base import EditorForm
@@ -30,10 +31,28 @@ class DecisionForm(EditorForm):
     comment = LongTextField(label=_("退回理由"), rows=2, help_text=_("退回时必填：说明需要修改的内容。"),
                             max_length=min(text_limit("Report", "dept_opinion"), text_limit("StatusChange", "comment")))
 
-    def __init__(self, *args, opinion_label=None, **kwargs):
+    # What a return is about: the clerk's editor highlights these, the next review shows what changed there.
+    return_sections = forms.MultipleChoiceField(
+        label=_("退回涉及的章节"), required=False, widget=forms.CheckboxSelectMultiple,
+        choices=[(key, _(title)) for key, title in SECTION_TITLES.items()],
+    )
+    return_rows = forms.MultipleChoiceField(label=_("退回涉及的评分表指标"), required=False,
+                                            widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, opinion_label=None, indicators=(), **kwargs):
         super().__init__(*args, **kwargs)
         if opinion_label:
             self.fields["opinion"].label = opinion_label
+        self.fields["return_rows"].choices = [(indicator.code, indicator.label) for indicator in indicators]
+
+    def marks(self):
+        """The return's marks as reports.review.report_decide takes them."""
+        return {"sections": self.cleaned_data.get("return_sections") or [],
+                "rows": self.cleaned_data.get("return_rows") or []}
+
+    def row_marks(self):
+        """{三级 code: its checkbox} for placing each row's mark beside the row."""
+        return {box.data["value"]: box for box in self["return_rows"]}
 
     def clean(self):
         cleaned = super().clean()
@@ -54,6 +73,7 @@ class ReviewRow:
     score: object
     note: object
     group_head: object = None  # the 二级 indicator when this row starts a new 二级 group
+    mark: object = None  # the row's 退回 mark checkbox
 
     @property
     def self_score(self):
@@ -80,7 +100,8 @@ class ReviewForm(DecisionForm):
             if entry is not None:
                 initial.setdefault(review_score_name(indicator), entry.review_score)
                 initial.setdefault(review_note_name(indicator), entry.review_note)
-        super().__init__(*args, initial=initial, opinion_label=_("财政部门归口业务科室意见"), **kwargs)
+        super().__init__(*args, initial=initial, opinion_label=_("财政部门归口业务科室意见"),
+                         indicators=self.indicators, **kwargs)
         for indicator in self.indicators:
             self.fields[review_score_name(indicator)] = ScoreField(label=_("复核得分"))
             self.fields[review_note_name(indicator)] = LongTextField(
@@ -94,11 +115,13 @@ class ReviewForm(DecisionForm):
 
     def rows(self):
         rows, previous_parent = [], None
+        marks = self.row_marks()
         for indicator in self.indicators:
             rows.append(ReviewRow(
                 indicator=indicator, entry=self.entries.get(indicator.pk),
                 score=self[review_score_name(indicator)], note=self[review_note_name(indicator)],
                 group_head=indicator.parent if indicator.parent_id != previous_parent else None,
+                mark=marks.get(indicator.code),
             ))
             previous_parent = indicator.parent_id
         return rows

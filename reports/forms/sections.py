@@ -213,6 +213,10 @@ class ScoresSection(Section):
     def has_suggestions(self):
         return any(e.suggested_score is not None for e in self["scores"].entries.values())
 
+    def has_review(self):
+        """Whether a reviewer has set any 复核得分 or 复核说明 (the page then shows them beside each row)."""
+        return any(e.review_score is not None or e.review_note for e in self["scores"].entries.values())
+
     def stored_total(self):
         scores = [e.self_score for e in self["scores"].entries.values() if e.self_score is not None]
         return display(sum(scores, Decimal(0)).normalize()) if scores else ""

@@ -16,6 +16,7 @@ from reports.checks_submit import SubmitBlocked, report_check, report_submit
 from reports.consistency import HAS_ERRORS, STATE_LABELS
 from reports.editing import StaleRevision, report_copy_forward, report_previous, report_save_section
 from reports.forms.sections import SECTIONS, compare, flatten
+from reports.returns import current_return
 from reports.selectors import reports_visible_to
 from rescue.middleware import keeps_input
 from rescue.services import input_take
@@ -42,7 +43,7 @@ def _section_url(report, key):
     return reverse("report_section", args=[report.pk, key])
 
 
-def _navigation(report, check, current=None, current_failed=False):
+def _navigation(report, check, current=None, current_failed=False, returned=None):
     items = []
     for key, cls in SECTIONS.items():
         state = check.states[key]
@@ -51,17 +52,20 @@ def _navigation(report, check, current=None, current_failed=False):
         items.append({
             "key": key, "title": cls.title, "url": _section_url(report, key), "state": state,
             "state_label": STATE_LABELS[state], "active": key == current,
+            "marked": returned is not None and returned.highlights(key),
         })
     return items
 
 
 def _render(request, report, section, *, revision, status=200, conflict=None, failed=False, restored=False):
     check = report_check(report)
+    returned = current_return(report)
     index = SECTION_ORDER.index(section.key)
     can_edit = request.user.has_perm("reports.edit_report", report)
     context = {
         "report": report, "section": section, "revision": revision, "conflict": conflict,
-        "nav": _navigation(report, check, section.key, failed), "check": check,
+        "nav": _navigation(report, check, section.key, failed, returned), "check": check,
+        "returned": returned, "section_marked": returned is not None and returned.highlights(section.key),
         "can_edit": can_edit,
         "previous_report": report_previous(report) if can_edit and section.key == "cover" else None,
         "next_url": _section_url(report, SECTION_ORDER[index + 1]) if index + 1 < len(SECTION_ORDER) else None,
@@ -143,6 +147,7 @@ def check(request, pk):
     """The check list before submit: every problem, linked to its field, and the submit button."""
     report = _report(request, pk)
     result = report_check(report)
+    returned = current_return(report)
     groups = []
     for key, cls in SECTIONS.items():
         problems = [p for p in result.problems if p.section == key]
@@ -150,7 +155,8 @@ def check(request, pk):
             groups.append({"title": cls.title, "url": _section_url(report, key), "problems": problems})
     return render(request, "reports/editor/check.html", {
         "report": report, "check": result, "groups": groups, "revision": report.revision,
-        "nav": _navigation(report, result), "can_submit": request.user.has_perm("reports.submit_report", report),
+        "nav": _navigation(report, result, returned=returned), "returned": returned,
+        "can_submit": request.user.has_perm("reports.submit_report", report),
     })
 
 

@@ -20,6 +20,7 @@ from reports.enums import EDITABLE
 from reports.enums import Status as S
 from reports.forms.sections import SECTIONS
 from reports.models import Report
+from reports.returns import returns_for
 from reports.selectors import (
     reports_awaiting_head,
     reports_awaiting_review,
@@ -47,6 +48,7 @@ def _earliest_years(reports):
 
 def _report_rows(user, reports):
     checks = checks_for(reports)
+    returns = returns_for(reports)
     earliest = _earliest_years(reports)
     today = timezone.localdate()
     rows = []
@@ -65,6 +67,7 @@ def _report_rows(user, reports):
             ],
             "can_copy_forward": can_edit and earliest.get(report.department_id, year.year) < year.year,
             "overdue": year.deadline is not None and year.deadline < today and report.status in EDITABLE,
+            "returned": returns.get(report.pk),
         })
     return rows
 

@@ -25,6 +25,7 @@ from reports.forms.review import APPROVE, RETURN, DecisionForm, QueueFilterForm,
 from reports.models import Report, ReportEdit, ScoreEntry, StatusChange
 from reports.notices import notice_text, notice_url, notices_for, notices_mark_read
 from reports.rendering import report_output_context
+from reports.returns import last_return, marked_changes
 from reports.review import report_decide, report_reopen, report_review_save, report_save_opinion
 from reports.review import submission_changes as changes_between_submissions
 from reports.selectors import reports_visible_to, status_counts
@@ -67,12 +68,21 @@ def _page_context(report):
     context = {**report_output_context(report), **pdf_state_context(report)}
     check = report_check(report)
     changes = changes_between_submissions(report)
+    labels = score_labels_of(report)
+    returned = last_return(report)
+    marked = None
+    if returned is not None and returned.marked and changes is not None:
+        # What changed in the places the return was about, between the submissions around it.
+        latest = (StatusChange.objects.filter(report=report, to_status=S.DEPT_REVIEW)
+                  .order_by("-at", "-pk").values_list("snapshot", flat=True).first())
+        marked = marked_changes(returned, changes, latest, score_labels=labels)
     context.update({
         "check": check,
         "problems": check.problems,
         "blocking": check.blocking,
-        "changes": None if changes is None else described(changes, score_labels=score_labels_of(report)),
-        "last_return": StatusChange.objects.filter(report=report, to_status=S.DRAFT).select_related("by").last(),
+        "changes": None if changes is None else described(changes, score_labels=labels),
+        "last_return": returned,
+        "marked_changes": marked,
     })
     return context
 
@@ -110,6 +120,8 @@ def _post_decision(request, report, form, *, forward_to, save, saved, page, rows
             if data["action"] in (APPROVE, RETURN):
                 to = forward_to if data["action"] == APPROVE else S.DRAFT
                 extra = {"rows": rows()} if rows is not None else {}
+                if data["action"] == RETURN:
+                    extra["marks"] = form.marks()
                 moved = report_decide(report=report, to=to, revision=data["revision"], by=request.user,
                                       opinion=data["opinion"], comment=data["comment"], **extra)
                 return _decided(request, report, moved), 302
@@ -133,8 +145,9 @@ def dept_review(request, pk):
     report = _report(request, pk)
     _require(request.user, "reports.dept_decide_report", report)
     status = 200
+    indicators = _third_level(report)
     if request.method == "POST":
-        form = DecisionForm(request.POST)
+        form = DecisionForm(request.POST, indicators=indicators)
 
         def save(data):
             report_save_opinion(report=report, opinion=data["opinion"], revision=data["revision"], by=request.user)
@@ -146,17 +159,20 @@ def dept_review(request, pk):
         if response is not None:
             return response
     else:
-        form = DecisionForm(initial={"revision": report.revision, "opinion": report.dept_opinion})
+        form = DecisionForm(initial={"revision": report.revision, "opinion": report.dept_opinion},
+                            indicators=indicators)
     context = _page_context(report)
     context.update({"form": form, "revision": report.revision})
     return render(request, "reports/review/dept_review.html", context, status=status)
 
 
 # --- The reviewer's page --------------------------------------------------------------------------
+def _third_level(report):
+    return list(report.evaluation_year.rubric.indicators.filter(level=3).select_related("parent").order_by("order"))
+
+
 def _review_form(report, data=None):
-    indicators = list(
-        report.evaluation_year.rubric.indicators.filter(level=3).select_related("parent").order_by("order")
-    )
+    indicators = _third_level(report)
     entries = {e.indicator_id: e for e in ScoreEntry.objects.filter(report=report)}
     initial = {"revision": report.revision, "opinion": report.finance_opinion}
     return ReviewForm(data, indicators=indicators, entries=entries, step=report.evaluation_year.score_step,
