@@ -7,4 +7,4 @@ class AuditConfig(AppConfig):
     verbose_name = _("安全审计")
 
     def ready(self):
-        from audit import checks, receivers  # noqa: F401 (registers system checks and signal receivers)
+        from audit import checks, db, receivers  # noqa: F401 (registers system checks, connection setup, receivers)

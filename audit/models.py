@@ -1,11 +1,14 @@
-"""The security audit log: append-only and hash-chained.
+"""The security audit log: append-only and chained with a keyed hash.
 
-Rows are written only by audit.services.audit_record. Each row stores the SHA-256 of its
-canonical content plus the previous row's hash, so changing, inserting or removing a row in the
-middle breaks the chain (`manage.py verify_audit`). The ORM refuses every update and delete; on
-PostgreSQL a trigger refuses them too (migration 0002), except a DELETE inside purge_audit.
+Rows are written only by audit.services.audit_record. Each row stores the HMAC-SHA256 (key
+AUDIT_HMAC_KEY, from the environment, never in the database) of its canonical content plus the
+previous row's hash, so changing, inserting, reordering or removing a row breaks the chain, and
+nobody without the key can recompute it (`manage.py verify_audit`; anchors outside the database
+catch a removed tail, audit/anchors.py). The ORM refuses every update and delete; triggers refuse
+them in the database too (migrations 0002 and 0005), except a DELETE inside purge_audit.
 """
 import hashlib
+import hmac
 import json
 from datetime import UTC
 
@@ -100,4 +103,10 @@ class AuditEvent(models.Model):
         return json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
     def compute_hash(self):
-        return hashlib.sha256(f"{self.prev_hash}\n{self.canonical()}".encode()).hexdigest()
+        """HMAC-SHA256 of the previous row's hash and this row's content, keyed with AUDIT_HMAC_KEY."""
+        return chain_mac(f"{self.prev_hash}\n{self.canonical()}")
+
+
+def chain_mac(message):
+    """The audit log's keyed hash of `message` (hex), with settings.AUDIT_HMAC_KEY."""
+    return hmac.new(settings.AUDIT_HMAC_KEY.encode(), message.encode(), hashlib.sha256).hexdigest()

@@ -244,6 +244,20 @@ AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "365"))
 # Behind a reverse proxy, the request.META key holding the client address (e.g. HTTP_X_REAL_IP).
 AUDIT_CLIENT_IP_HEADER = os.environ.get("AUDIT_CLIENT_IP_HEADER", "")
 CSRF_FAILURE_VIEW = "audit.views.csrf_failure"
+# Key of the audit chain's HMAC (docs/security.md): its own secret, not SECRET_KEY (which signs cookies and is
+# known to every app server's operator), never stored in the database, so someone who can write the database
+# cannot recompute the chain. Required when debug is off.
+AUDIT_HMAC_KEY = os.environ.get("AUDIT_HMAC_KEY", "")
+if not AUDIT_HMAC_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("AUDIT_HMAC_KEY is required when DJANGO_DEBUG=0")
+    AUDIT_HMAC_KEY = "dev-only-audit-key-never-use-in-production"
+# Anchors (the chain's head hash, count and time, written by `manage.py audit_anchor` on a schedule and by every
+# verify_audit) go to this file, outside the database: ideally a mount of another machine or a write-once store.
+AUDIT_ANCHOR_PATH = os.environ.get("AUDIT_ANCHOR_PATH", str(BASE_DIR / "var" / "audit-anchors.jsonl"))
+# Only the test settings set this: it lets Django's test runner empty the audit table between tests (TRUNCATE on
+# PostgreSQL, DELETE on SQLite), which the append-only triggers refuse otherwise.
+AUDIT_TEST_FLUSH = False
 
 # --- Production hardening -------------------------------------------------------------------
 # Content-Security-Policy sent on every response by evalsite.security (no inline script or style).

@@ -40,3 +40,16 @@ def _fresh_cache():
 
     cache.clear()
     yield
+
+
+@pytest.fixture(scope="session")
+def _anchor_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("audit-anchors")
+
+
+@pytest.fixture(autouse=True)
+def _audit_anchor_path(settings, _anchor_dir, request):
+    """Each test's audit anchors go to a file of its own (a rolled-back test's anchors would not match the next)."""
+    import uuid
+
+    settings.AUDIT_ANCHOR_PATH = str(_anchor_dir / f"{uuid.uuid4().hex}.jsonl")

@@ -68,6 +68,7 @@ def production_env(**overrides):
         "DJANGO_SETTINGS_MODULE": "evalsite.settings",
         "DJANGO_DEBUG": "0",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "AUDIT_HMAC_KEY": secrets.token_urlsafe(32),
         "DJANGO_ALLOWED_HOSTS": "example.gov.cn",
     })
     env.update(overrides)
@@ -111,3 +112,24 @@ def test_production_settings_secure_cookies_https_and_static_files():
     assert json.loads(result.stdout) == [
         False, True, True, True, 31536000, True, True, "whitenoise.middleware.WhiteNoiseMiddleware",
     ]
+
+
+@pytest.mark.parametrize("key", ["short", "same"], ids=["short", "secret-key"])
+def test_check_deploy_fails_on_a_weak_or_reused_audit_key(key):
+    env = production_env()
+    env["AUDIT_HMAC_KEY"] = env["DJANGO_SECRET_KEY"] if key == "same" else key
+
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+
+    assert result.returncode == 1
+    assert "audit.W002" in result.stderr
+
+
+def test_debug_off_without_an_audit_key_refuses_to_start():
+    env = production_env()
+    del env["AUDIT_HMAC_KEY"]
+
+    result = manage("check", env=env)
+
+    assert result.returncode == 1
+    assert "AUDIT_HMAC_KEY is required when DJANGO_DEBUG=0" in result.stderr

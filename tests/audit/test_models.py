@@ -1,6 +1,8 @@
 import pytest
+from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 
+from audit.db import TRIGGER_NAMES, installed_triggers
 from audit.enums import Event
 from audit.models import AppendOnlyError, AuditEvent
 from audit.services import audit_record
@@ -8,7 +10,7 @@ from audit.services import audit_record
 pytestmark = pytest.mark.django_db
 
 TABLE = AuditEvent._meta.db_table
-postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger exists on PostgreSQL only")
+postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's own settings")
 
 
 @pytest.fixture
@@ -55,16 +57,31 @@ def test_only_view_and_export_permissions_exist():
     assert [codename for codename, _name in AuditEvent._meta.permissions] == ["export_auditevent"]
 
 
-@postgresql_only
+def test_both_databases_hold_the_append_only_triggers():
+    assert installed_triggers(connection) == TRIGGER_NAMES[connection.vendor]
+
+
 @pytest.mark.parametrize(
     "sql", [f"UPDATE {TABLE} SET username = 'admin'", f"DELETE FROM {TABLE}"], ids=["update", "delete"]
 )
-def test_postgresql_refuses_raw_updates_and_deletes(row, sql):
+def test_the_database_refuses_raw_updates_and_deletes(row, sql, settings):
+    settings.AUDIT_TEST_FLUSH = False  # as in production
+
     with pytest.raises(DatabaseError) as raised, transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(sql)
 
     assert "audit_auditevent is append-only" in str(raised.value)
     assert AuditEvent.objects.get().username == "clerk"
+
+
+@postgresql_only
+def test_postgresql_refuses_truncate_outside_the_test_runner(row):
+    with pytest.raises(DatabaseError) as raised, transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL audit.allow_truncate = 'off'")  # what every production connection has
+        cursor.execute(f"TRUNCATE {TABLE}")
+
+    assert "audit_auditevent is append-only (TRUNCATE refused)" in str(raised.value)
+    assert AuditEvent.objects.count() == 1
 
 
 @postgresql_only
@@ -74,3 +91,13 @@ def test_postgresql_allows_a_delete_only_inside_a_purge_transaction(row):
         cursor.execute(f"DELETE FROM {TABLE}")
 
     assert AuditEvent.objects.count() == 0
+
+
+def test_the_triggers_come_back_after_migrate_if_a_table_rebuild_dropped_them():
+    with connection.cursor() as cursor:
+        for name in TRIGGER_NAMES[connection.vendor]:
+            cursor.execute(f"DROP TRIGGER {name}" + (f" ON {TABLE}" if connection.vendor == "postgresql" else ""))
+
+    call_command("migrate", "audit", verbosity=0)
+
+    assert installed_triggers(connection) == TRIGGER_NAMES[connection.vendor]

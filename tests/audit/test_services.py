@@ -1,19 +1,23 @@
 import hashlib
+import hmac
 import json
 from datetime import timedelta
 from unittest import mock
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.test import RequestFactory
 from django.utils import timezone
 
+from audit.anchors import anchors_read
 from audit.enums import GENESIS_HASH, Event
 from audit.models import AuditEvent
 from audit.services import (
     ChainCheck,
     ObjectRef,
+    audit_anchor,
     audit_purge,
     audit_record,
     audit_verify,
@@ -21,21 +25,12 @@ from audit.services import (
     client_ip,
     unbind_request,
 )
+from tests.audit.intruder import tamper
 from tests.factories import DepartmentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 TABLE = AuditEvent._meta.db_table
-
-
-def tamper(sql, params=()):
-    """Change the table behind the ORM's back, as an intruder with database access would."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(f"ALTER TABLE {TABLE} DISABLE TRIGGER audit_auditevent_append_only")
-        cursor.execute(sql, params)
-        if connection.vendor == "postgresql":
-            cursor.execute(f"ALTER TABLE {TABLE} ENABLE TRIGGER audit_auditevent_append_only")
 
 
 def record_at(moment, **kwargs):
@@ -69,7 +64,9 @@ def test_the_hash_covers_the_canonical_content_and_the_previous_hash():
 
     stored = AuditEvent.objects.get(pk=second.pk)
     assert stored.prev_hash == first.hash
-    assert stored.hash == hashlib.sha256(f"{first.hash}\n{stored.canonical()}".encode()).hexdigest()
+    assert stored.hash == hmac.new(
+        settings.AUDIT_HMAC_KEY.encode(), f"{first.hash}\n{stored.canonical()}".encode(), hashlib.sha256,
+    ).hexdigest()
     assert json.loads(stored.canonical())["event"] == "logout"
 
 
@@ -138,44 +135,131 @@ def test_an_empty_log_verifies():
     assert audit_verify() == ChainCheck(ok=True, count=0, head_hash=GENESIS_HASH)
 
 
-def test_a_changed_row_is_detected():
-    rows = [audit_record(event=Event.LOGIN, username=f"u{n}") for n in range(3)]
+EDITED = "内容与密钥哈希不符（记录被篡改，或是没有密钥的人插入的）"
+
+
+def chain_of(count):
+    return [audit_record(event=Event.LOGIN, username=f"u{n}") for n in range(count)]
+
+
+def forge_chain(rows_from, key="a guessed key"):
+    """Rewrite every row from `rows_from` on as a fresh chain, with a key that is not AUDIT_HMAC_KEY (or plain
+    SHA-256 when key is None), the way an intruder recomputes the hashes after a change."""
+    rows = list(AuditEvent.objects.filter(pk__gte=rows_from).order_by("id"))
+    prev = AuditEvent.objects.filter(pk__lt=rows_from).order_by("-id").values_list("hash", flat=True).first()
+    prev = prev or GENESIS_HASH
+    for row in rows:
+        message = f"{prev}\n{row.canonical()}".encode()
+        new = hashlib.sha256(message).hexdigest() if key is None else hmac.new(key.encode(), message, hashlib.sha256).hexdigest()
+        tamper(f"UPDATE {TABLE} SET prev_hash = %s, hash = %s WHERE id = %s", [prev, new, row.pk])
+        prev = new
+
+
+def problems():
+    return list(audit_verify().problems)
+
+
+def test_a_changed_row_is_named():
+    rows = chain_of(3)
     tamper(f"UPDATE {TABLE} SET username = %s WHERE id = %s", ["admin", rows[1].pk])
 
     result = audit_verify()
 
-    assert (result.ok, result.bad_id, result.count, result.problem) == (
-        False, rows[1].pk, 1, "内容与哈希不符（记录被篡改）",
+    assert (result.ok, result.bad_id, result.problem, result.problems) == (
+        False, rows[1].pk, EDITED, ((rows[1].pk, EDITED),),
     )
 
 
-def test_a_removed_row_is_detected_at_the_next_one():
-    rows = [audit_record(event=Event.LOGIN, username=f"u{n}") for n in range(3)]
+def test_a_removed_row_is_named_at_the_next_one():
+    rows = chain_of(3)
     tamper(f"DELETE FROM {TABLE} WHERE id = %s", [rows[1].pk])
 
-    result = audit_verify()
-
-    assert (result.ok, result.bad_id, result.problem) == (False, rows[2].pk, "前一条哈希不符（记录被删除或插入）")
+    assert problems() == [(rows[2].pk, f"第 {rows[0].pk} 号与本条之间的记录被删除（前一条哈希不符）")]
 
 
 def test_removing_the_oldest_rows_is_detected():
-    rows = [audit_record(event=Event.LOGIN, username=f"u{n}") for n in range(3)]
+    rows = chain_of(3)
     tamper(f"DELETE FROM {TABLE} WHERE id = %s", [rows[0].pk])
 
+    assert problems() == [(rows[1].pk, "最早一条记录之前的记录被删除（既非链首，也不是清理后保留的第一条）")]
+
+
+@pytest.mark.parametrize("key", [None, "a guessed key", "dev-only-insecure-key-never-use-in-production"],
+                         ids=["plain-sha256", "guessed-key", "secret-key"])
+def test_removing_the_oldest_rows_and_restarting_the_chain_at_genesis_is_detected(key):
+    rows = chain_of(3)
+    tamper(f"DELETE FROM {TABLE} WHERE id = %s", [rows[0].pk])
+
+    forge_chain(rows[1].pk, key=key)
+
+    assert problems() == [(rows[1].pk, EDITED), (rows[2].pk, EDITED)]
+
+
+def test_a_change_plus_a_removal_with_every_later_hash_recomputed_is_detected():
+    rows = chain_of(4)
+    tamper(f"UPDATE {TABLE} SET username = %s WHERE id = %s", ["admin", rows[1].pk])
+    tamper(f"DELETE FROM {TABLE} WHERE id = %s", [rows[2].pk])
+
+    forge_chain(rows[1].pk)
+
+    assert problems() == [(rows[1].pk, EDITED), (rows[3].pk, EDITED)]
+
+
+def test_a_removed_tail_is_found_through_the_anchor():
+    rows = chain_of(3)
+    audit_anchor()
+    tamper(f"DELETE FROM {TABLE} WHERE id >= %s", [rows[1].pk])
+
     result = audit_verify()
 
-    assert (result.ok, result.bad_id, result.problem) == (False, rows[1].pk, "最早一条记录与清理锚点不符（记录被删除）")
+    assert (result.ok, result.count) == (False, 1)
+    assert list(result.problems) == [
+        (rows[2].pk, f"第 {rows[2].pk} 号及其后的记录被删除（{anchors_read()[0].at} 的锚点记载链尾为第 {rows[2].pk} 号，共 3 条）"),
+    ]
 
 
-def test_a_rehashed_row_still_breaks_the_link_to_its_successor():
-    rows = [audit_record(event=Event.LOGIN, username=f"u{n}") for n in range(3)]
-    forged = AuditEvent.objects.get(pk=rows[1].pk)
-    forged.username = "admin"
-    tamper(f"UPDATE {TABLE} SET username = %s, hash = %s WHERE id = %s", ["admin", forged.compute_hash(), rows[1].pk])
+def test_an_anchored_head_replaced_by_a_new_row_is_found():
+    rows = chain_of(2)
+    audit_anchor()
+    tamper(f"DELETE FROM {TABLE} WHERE id = %s", [rows[1].pk])
+    tamper(f"INSERT INTO {TABLE} (id, at, event, username, ip, method, path, object_type, object_id, object_repr, "
+           f"success, detail, prev_hash, hash) SELECT %s, at, event, 'u9', ip, method, path, object_type, object_id, "
+           f"object_repr, success, detail, %s, %s FROM {TABLE} WHERE id = %s",
+           [rows[1].pk, rows[0].hash, "f" * 64, rows[0].pk])
 
-    result = audit_verify()
+    assert problems() == [
+        (rows[1].pk, EDITED),
+        (rows[1].pk, f"与 {anchors_read()[0].at} 的锚点不符：本条已被替换（锚点记载的哈希 {rows[1].hash}）"),
+    ]
 
-    assert (result.ok, result.bad_id) == (False, rows[2].pk)
+
+def test_a_row_inserted_without_the_key_is_named():
+    rows = chain_of(2)
+    forged = AuditEvent(event=Event.LOGIN, username="ghost", at=timezone.now(), prev_hash=rows[-1].hash)
+    plain = hashlib.sha256(f"{forged.prev_hash}\n{forged.canonical()}".encode()).hexdigest()
+    tamper(f"INSERT INTO {TABLE} (at, event, username, ip, method, path, object_type, object_id, object_repr, success, "
+           f"detail, prev_hash, hash) VALUES (%s, 'login', 'ghost', '', '', '', '', '', '', %s, '', %s, %s)",
+           [forged.at, True, forged.prev_hash, plain])
+    inserted = AuditEvent.objects.get(username="ghost").pk
+
+    assert problems() == [(inserted, EDITED)]
+
+
+def test_swapped_rows_are_named_as_reordered():
+    rows = chain_of(4)
+    columns = ["at", "event", "username", "prev_hash", "hash"]
+    first, second = (AuditEvent.objects.values_list(*columns).get(pk=r.pk) for r in rows[1:3])
+    tamper(f"UPDATE {TABLE} SET prev_hash = %s, hash = %s WHERE id = %s", ["1" * 64, "2" * 64, rows[1].pk])
+    tamper(f"UPDATE {TABLE} SET at = %s, event = %s, username = %s, prev_hash = %s, hash = %s WHERE id = %s",
+           [*first, rows[2].pk])
+    tamper(f"UPDATE {TABLE} SET at = %s, event = %s, username = %s, prev_hash = %s, hash = %s WHERE id = %s",
+           [*second, rows[1].pk])
+
+    assert problems() == [
+        (rows[1].pk, f"次序被调换或有记录插入：本应紧跟第 {rows[2].pk} 号记录，实际在第 {rows[0].pk} 号之后"),
+        (rows[2].pk, f"次序被调换或有记录插入：本应紧跟第 {rows[0].pk} 号记录，实际在第 {rows[1].pk} 号之后"),
+        (rows[3].pk, f"次序被调换或有记录插入：本应紧跟第 {rows[1].pk} 号记录，实际在第 {rows[2].pk} 号之后"),
+    ]
 
 
 def test_purge_refuses_to_keep_less_than_181_days():
@@ -207,9 +291,7 @@ def test_after_a_purge_removing_the_oldest_kept_row_is_still_detected():
     audit_purge(days=181)
     tamper(f"DELETE FROM {TABLE} WHERE id = %s", [kept[0].pk])
 
-    result = audit_verify()
-
-    assert (result.ok, result.bad_id) == (False, kept[1].pk)
+    assert problems() == [(kept[1].pk, "最早一条记录之前的记录被删除（既非链首，也不是清理后保留的第一条）")]
 
 
 def test_purging_everything_old_leaves_a_verifiable_anchor_row():
