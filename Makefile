@@ -35,16 +35,16 @@ migrate: $(VENV)/.runtime ## Apply database migrations
 demo: migrate ## Load the demo (seed report, one user per role); safe to repeat
 	$(PY) manage.py load_demo
 
-run: debs demo ## Install everything, load the demo and serve http://$(HOST)
-	$(PY) manage.py runserver $(HOST)
+run: debs demo ## Install everything, load the demo and serve http://$(HOST) with one background-job worker
+	PY=$(PY) scripts/with-workers 1 $(PY) manage.py runserver $(HOST)
 
-serve: debs $(VENV)/.runtime ## Production-like: gunicorn, DEBUG off, throwaway PostgreSQL with the demo, http://$(HOST)
+serve: debs $(VENV)/.runtime ## Production-like: gunicorn (gunicorn.conf.py), job workers, DEBUG off, throwaway PostgreSQL with the demo, http://$(HOST)
 	DJANGO_DEBUG=0 DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')}" \
 	AUDIT_HMAC_KEY="$${AUDIT_HMAC_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(32))')}" \
 	DJANGO_ALLOWED_HOSTS="$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost}" DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_SECURE_COOKIES=0 \
 	scripts/with-postgres sh -c '$(PY) manage.py migrate --noinput -v0 && $(PY) manage.py load_demo \
 	  && $(PY) manage.py collectstatic --noinput -v0 \
-	  && $(VENV)/bin/gunicorn evalsite.wsgi --bind $(HOST) --workers $${GUNICORN_WORKERS:-2} --access-logfile -'
+	  && PY=$(PY) scripts/with-workers $${JOBS_WORKERS:-2} $(VENV)/bin/gunicorn evalsite.wsgi -c gunicorn.conf.py --bind $(HOST)'
 
 lint: $(VENV)/.test ## Ruff
 	$(VENV)/bin/ruff check .

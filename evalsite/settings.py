@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_tasks",
+    "django_tasks_db",
     "accounts",
     "departments",
     "scoring",
@@ -71,6 +73,7 @@ INSTALLED_APPS = [
     "backups",
     "evidence",
     "rescue",
+    "jobs",
 ]
 
 MIDDLEWARE = [
@@ -185,6 +188,17 @@ EVIDENCE_MAX_REPORT_BYTES = int(os.environ.get("EVIDENCE_MAX_REPORT_MB", "300"))
 # A ZIP of evidence: at most this many members, unpacking to at most this many bytes.
 EVIDENCE_MAX_ZIP_MEMBERS = int(os.environ.get("EVIDENCE_MAX_ZIP_MEMBERS", "200"))
 EVIDENCE_MAX_ZIP_UNPACKED_BYTES = int(os.environ.get("EVIDENCE_MAX_ZIP_UNPACKED_MB", "200")) * 1024 * 1024
+
+# --- Background jobs ------------------------------------------------------------------------
+# Django's Tasks API (the django-tasks backport) on the database backend: a task is a row in the
+# database, so any number of `manage.py jobs_worker` processes on any machine sharing the database run them
+# (docs/deployment.md). jobs.Job is the user-visible record with progress, result and cancellation.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A worker records that it is alive this often; one silent for JOBS_WORKER_STALE_SECONDS is taken for dead,
+# and the jobs it was running are started again (at most JOBS_MAX_ATTEMPTS times in all).
+JOBS_HEARTBEAT_SECONDS = int(os.environ.get("JOBS_HEARTBEAT_SECONDS", "10"))
+JOBS_WORKER_STALE_SECONDS = int(os.environ.get("JOBS_WORKER_STALE_SECONDS", "120"))
+JOBS_MAX_ATTEMPTS = int(os.environ.get("JOBS_MAX_ATTEMPTS", "3"))
 
 # --- Forms ----------------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

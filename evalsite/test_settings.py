@@ -5,3 +5,5 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # Django's test runner empties every table between transactional tests; the audit table's triggers let it.
 AUDIT_TEST_FLUSH = True
+# Tasks run at once, in the enqueuing thread (an on_commit task needs django_capture_on_commit_callbacks(execute=True)).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("", include("evidence.urls")),
     path("", include("rescue.urls")),
+    path("", include("jobs.urls")),
 ]

@@ -10,11 +10,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from reports.approval import archive_pdf, report_freeze, report_unfreeze
+from reports.approval import report_freeze, report_unfreeze
 from reports.enums import Status as S
 from reports.interchange import report_export
 from reports.models import Report, StatusChange
 from reports.notices import notices_on_commit
+from reports.tasks import archive_pdf_task
 from workflow import engine
 
 # (from, to) -> the permission the acting user needs on the report.
@@ -106,5 +107,6 @@ def move(report, to, *, by, comment="", marks=None):
     if to == S.APPROVED:
         # The PDF is produced once, after the approval (and its digest) is committed, outside its row
         # lock; a failure never undoes or fails the approval (archive_pdf retries and records it).
-        transaction.on_commit(partial(archive_pdf, locked.pk), robust=True)
+        # A background task (jobs_worker) renders it; the test settings run it at once.
+        transaction.on_commit(partial(archive_pdf_task.enqueue, locked.pk), robust=True)
     return locked

@@ -21,6 +21,8 @@ from accounts.models import User
 from evidence.models import Evidence
 from evidence.selectors import place_for
 from evidence.services import evidence_add
+from jobs.enums import Kind as JobKind
+from jobs.services import job_start
 from reports.enums import Status
 from reports.models import Report, ScoreEntry
 from tests.evidence.support import pdf_bytes, upload
@@ -145,6 +147,27 @@ OTHER_ENDPOINTS = (
              args=lambda w: [w["report"].verification_token or secrets.token_urlsafe(32)]),
 )
 
+def owned(code, owner="admin"):
+    """A background job is its owner's only: anyone else gets 404, however privileged."""
+    def expect(role, state):
+        if role == "anonymous":
+            return ANONYMOUS
+        return (code, False) if role == owner else (404, False)
+    return expect
+
+
+def job_pk(world):
+    return [world["job"].pk]
+
+
+JOB_ENDPOINTS = (
+    Endpoint("job_list", "GET", logged_in(200), args=lambda w: []),
+    Endpoint("job_detail", "GET", owned(200), args=job_pk),
+    Endpoint("job_status", "GET", owned(200), args=job_pk),
+    Endpoint("job_download", "GET", owned(200), args=job_pk),
+    Endpoint("job_cancel", "POST", owned(302), args=job_pk, data=lambda w: {}),
+)
+
 ADMIN_ONLY = {"clerk", "head", "reviewer", "other_reviewer", "other_clerk", "superuser"}
 MANAGE_ENDPOINTS = (
     Endpoint("manage_index", "GET", logged_in(200, refused=ADMIN_ONLY), args=lambda w: []),
@@ -154,6 +177,8 @@ MANAGE_ENDPOINTS = (
     Endpoint("manage_year_summary", "GET", logged_in(200, refused=ADMIN_ONLY), args=lambda w: [2021]),
     Endpoint("manage_year_pdfs", "GET", logged_in(200, refused=ADMIN_ONLY), args=lambda w: [2021]),
     Endpoint("manage_department_import", "GET", logged_in(200, refused=ADMIN_ONLY), args=lambda w: []),
+    Endpoint("year_job_start", "POST", logged_in(302, refused=ADMIN_ONLY), args=lambda w: [2021, "workbook"],
+             data=lambda w: {}),
 )
 # --- 绩效目标申报 (targets): the same roles meet a declaration in each of its states. ---
 DECLARATION_ACTORS = {Status.DRAFT: "clerk", Status.DEPT_REVIEW: "head", Status.FINANCE_REVIEW: "reviewer"}
@@ -240,7 +265,7 @@ TARGET_ENDPOINTS = (
              data=lambda w: {"to": "finance_review", "comment": ""}),
 )
 
-MATRIX = REPORT_ENDPOINTS + OTHER_ENDPOINTS + MANAGE_ENDPOINTS + TARGET_ENDPOINTS
+MATRIX = REPORT_ENDPOINTS + OTHER_ENDPOINTS + JOB_ENDPOINTS + MANAGE_ENDPOINTS + TARGET_ENDPOINTS
 
 # URL patterns owned and tested elsewhere, by name (or by route prefix for a whole site).
 OTHER_OWNERS = {
@@ -269,7 +294,9 @@ def _world(state):
     report = advance(report, people, state)
     users = {role: getattr(people, role) for role in ROLES if hasattr(people, role)}
     users["superuser"] = UserFactory(username="root", is_staff=True, is_superuser=True)
-    return {"people": people, "users": users, "report": Report.objects.get(pk=report.pk), "evidence": evidence}
+    job = job_start(kind=JobKind.WORKBOOK, owner=users["admin"], title="2021年度汇总表", params={"year": 2021})
+    return {"people": people, "users": users, "report": Report.objects.get(pk=report.pk), "evidence": evidence,
+            "job": job}
 
 
 def _content_state(report):
@@ -304,7 +331,7 @@ def _request(client, endpoint, world, role):
 @pytest.mark.parametrize("state", STATES)
 def test_every_role_meets_every_report_url_as_expected(client, state):
     world = _world(state)
-    endpoints = REPORT_ENDPOINTS + OTHER_ENDPOINTS
+    endpoints = REPORT_ENDPOINTS + OTHER_ENDPOINTS + JOB_ENDPOINTS
 
     actual = {(e.name, e.method, role): _request(client, e, world, role) for e in endpoints for role in ROLES}
 

@@ -112,8 +112,9 @@ def approved_pdfs(reports, evaluation_year):
     return reports.filter(evaluation_year=evaluation_year, status=Status.APPROVED).order_by("department__code")
 
 
-def approved_pdfs_zip(reports, evaluation_year):
-    """Yield the bytes of a ZIP holding the approved PDFs of the year, then README.txt if any is missing."""
+def approved_pdfs_zip(reports, evaluation_year, *, on_report=None):
+    """Yield the bytes of a ZIP holding the approved PDFs of the year, then README.txt if any is missing.
+    `on_report()` is called after each report (a job's progress)."""
     sink = _Sink()
     missing, missing_evidence = [], []
     count = 0
@@ -122,11 +123,15 @@ def approved_pdfs_zip(reports, evaluation_year):
             content = _stored_pdf(report) or _render_pdf(report)
             if content is None:
                 missing.append(report)
+                if on_report:
+                    on_report()
                 continue
             archive.writestr(pdf_name(report), content)
             count += 1
             yield sink.take()
             missing_evidence += yield from _write_evidence(archive, sink, report)
+            if on_report:
+                on_report()
         lines = [
             _("%(year)s年度已审定自评报告PDF，共%(count)s份。") % {"year": evaluation_year.year, "count": count},
             _("生成时间：%(time)s") % {"time": timezone.localtime().strftime("%Y-%m-%d %H:%M")},

@@ -20,12 +20,13 @@ from django.views.decorators.http import require_http_methods
 from departments.importer import departments_import
 from departments.services import bureau_default
 from evalsite.paging import page_of
+from jobs.enums import Kind as JobKind
+from jobs.services import job_start
 from reports.enums import Status
 from reports.exporters.archive import approved_pdfs_zip
 from reports.exporters.charts import chart_csv_rows, chart_data, year_progress
 from reports.exporters.summary import days_left, summary_workbook_write
 from reports.selectors import office_status_counts, pending_departments, reports_visible_to, status_counts
-from reports.yearly import year_open
 from scoring.grades import DEFAULT_GRADE_BANDS
 from scoring.models import EvaluationYear, Rubric
 from scoring.services import rubric_templates_get_or_create
@@ -118,18 +119,14 @@ def manage_year_open(request):
         form = YearOpenForm(request.POST)
         bands = GradeBandFormSet(request.POST, prefix="bands")
         if form.is_valid() and bands.is_valid():
-            try:
-                opened = year_open(
-                    year=form.cleaned_data["year"], rubric=form.cleaned_data["rubric"],
-                    deadline=form.cleaned_data["deadline"], bands=bands.bands(),
-                )
-            except ValidationError as error:
-                form.add_error("year" if hasattr(error, "error_dict") else None, error)
-            else:
-                messages.success(request, _(
-                    "已开启%(year)s年度，为%(created)s个部门（单位）创建了草稿报告，其中%(prefilled)s个沿用了上一年度的数据。"
-                ) % {"year": opened.evaluation_year.year, "created": opened.created, "prefilled": opened.prefilled})
-                return redirect("manage_year_dashboard", year=opened.evaluation_year.year)
+            # A province's year (15,000 departments) takes longer than a request may: a background job opens
+            # it in one transaction, and its page shows the outcome (jobs.runners.run_year_open).
+            year = form.cleaned_data["year"]
+            job = job_start(kind=JobKind.YEAR_OPEN, owner=request.user, title=_("开启%(year)s年度") % {"year": year},
+                            params={"year": year, "rubric": form.cleaned_data["rubric"].pk,
+                                    "deadline": form.cleaned_data["deadline"].isoformat(),
+                                    "bands": [[label, str(minimum)] for label, minimum in bands.bands()]})
+            return redirect("job_detail", pk=job.pk)
     else:
         latest = EvaluationYear.objects.order_by("-year").first()
         initial_year = latest.year + 1 if latest else timezone.localdate().year - 1

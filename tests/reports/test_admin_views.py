@@ -13,6 +13,7 @@ from audit.enums import Event
 from audit.models import AuditEvent
 from departments.enums import Role
 from departments.models import Department
+from jobs.models import Job
 from reports.models import Report
 from scoring.models import EvaluationYear, Rubric
 from tests.factories import DepartmentFactory, MembershipFactory, UserFactory
@@ -136,7 +137,7 @@ def test_a_year_opened_with_the_framework_template_scores_by_its_rows(admin_clie
     assert report.scores.filter(indicator__rule_kind="key_work_rate").count() == 1
 
 
-def test_opening_a_year_creates_draft_reports_and_shows_its_dashboard(admin_client):
+def test_opening_a_year_creates_draft_reports_as_a_job_whose_page_says_so(admin_client):
     DepartmentFactory(code="106019")
     DepartmentFactory(code="106020")
     admin_client.get(reverse("manage_year_open"))
@@ -147,10 +148,11 @@ def test_opening_a_year_creates_draft_reports_and_shows_its_dashboard(admin_clie
     response = admin_client.post(reverse("manage_year_open"), data, follow=True)
 
     year = EvaluationYear.objects.get(year=2022)
-    assert response.redirect_chain == [("/manage/years/2022/", 302)]
-    assert [str(m) for m in response.context["messages"]] == [
-        "已开启2022年度，为2个部门（单位）创建了草稿报告，其中0个沿用了上一年度的数据。"
-    ]
+    job = Job.objects.get()
+    assert response.redirect_chain == [(f"/jobs/{job.pk}/", 302)]
+    assert (job.kind, job.status, job.summary) == (
+        Job.Kind.YEAR_OPEN, Job.Status.SUCCEEDED, "已开启2022年度，为2个部门（单位）创建了草稿报告，其中0个沿用了上一年度的数据。")
+    assert response.context["links"] == [("年度进度", "/manage/years/2022/")]
     assert (year.deadline, list(year.grade_bands.values_list("label", "min_score"))) == (
         datetime.date(2023, 5, 31), [("优秀", Decimal("85")), ("合格", Decimal("60")), ("不合格", Decimal("0"))],
     )
@@ -210,9 +212,9 @@ def test_the_dashboard_runs_a_constant_number_of_queries(admin_client, departmen
     open_year(*[f"Q{n}" for n in range(departments)])
     url = reverse("manage_year_dashboard", kwargs={"year": 2021})
 
-    with django_assert_num_queries(16):  # the first request computes and caches the charts
+    with django_assert_num_queries(17):  # the first request computes and caches the charts; 1 is the nav's job count
         admin_client.get(url)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         admin_client.get(url)
 
 

@@ -1,0 +1,132 @@
+"""What each kind of job does: `runner(job, progress) -> Outcome`, over the existing services.
+
+Each runner works as the job's owner (reports_visible_to(job.owner)), reports its progress, and produces
+its result through jobs.services (which records it once). Other apps' long work joins here as another kind:
+the per-report dossier ZIP (#16) and deadline reminders (#19) become RUNNERS entries once they exist.
+"""
+import datetime
+import tempfile
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from jobs.enums import Kind
+from jobs.services import JobFailure, JobStopped, Outcome, job_complete
+from reports.enums import Status as ReportStatus
+from reports.exporters import workbook as wb
+from reports.exporters.archive import approved_pdfs, approved_pdfs_zip
+from reports.exporters.summary import summary_sheets
+from reports.models import ScoreEntry
+from reports.selectors import reports_visible_to
+from scoring.models import EvaluationYear, Rubric
+
+
+def _year(job):
+    try:
+        return EvaluationYear.objects.select_related("rubric").get(year=job.params["year"])
+    except EvaluationYear.DoesNotExist:
+        raise JobFailure(_("%(year)s年度不存在。") % {"year": job.params.get("year")}) from None
+
+
+def _counted(rows, progress):
+    for row in rows:
+        yield row
+        progress.advance()
+
+
+def workbook_file(job, progress):
+    """The year's summary workbook (the same sheets as reports.exporters.summary), in a temporary file."""
+    evaluation_year = _year(job)
+    reports = reports_visible_to(job.owner)
+    scoped = reports.filter(evaluation_year=evaluation_year)
+    # Rows of the sheets that grow with departments: 汇总 and 收支明细 one a report, 评分明细 one a score row.
+    progress.set_total(2 * scoped.count() + ScoreEntry.objects.filter(report__in=scoped).count())
+
+    def sheets():
+        for sheet in summary_sheets(reports=reports, evaluation_year=evaluation_year, include_missing=True):
+            sheet.rows = _counted(sheet.rows, progress) if sheet.title in COUNTED_SHEETS else sheet.rows
+            yield sheet
+
+    handle = tempfile.TemporaryFile()
+    wb.write_workbook(handle, sheets())
+    handle.seek(0)
+    return handle
+
+
+COUNTED_SHEETS = {"汇总", "评分明细", "收支明细"}
+
+
+def run_workbook(job, progress):
+    year = job.params["year"]
+    return Outcome(file=workbook_file(job, progress), filename=f"{year}年度部门整体支出绩效自评汇总.xlsx",
+                   summary=_("已生成%(year)s年度汇总表。") % {"year": year})
+
+
+def run_year_zip(job, progress):
+    """The year's approved PDFs and their evidence as one ZIP (reports.exporters.archive), in a temporary file;
+    a missing archive is rendered (and archived) on the way."""
+    evaluation_year = _year(job)
+    reports = reports_visible_to(job.owner)
+    progress.set_total(approved_pdfs(reports, evaluation_year).count())
+    handle = tempfile.TemporaryFile()
+    for chunk in approved_pdfs_zip(reports, evaluation_year, on_report=progress.advance):
+        handle.write(chunk)
+    handle.seek(0)
+    return Outcome(file=handle, filename=f"{evaluation_year.year}年度已审定自评报告.zip",
+                   summary=_("已打包%(count)s份已审定报告。") % {"count": progress.done})
+
+
+def run_year_open(job, progress):
+    """Open a year in one transaction with the job's success: either the year, its reports and the job's
+    success all commit, or nothing does (a retried job finds the year opened and its job finished)."""
+    from reports.yearly import year_open
+
+    params = job.params
+    try:
+        rubric = Rubric.objects.get(pk=params["rubric"])
+    except Rubric.DoesNotExist:
+        raise JobFailure(_("所选评分表不存在。")) from None
+    deadline = datetime.date.fromisoformat(params["deadline"]) if params.get("deadline") else None
+    bands = [(label, Decimal(minimum)) for label, minimum in params.get("bands", [])] or None
+    progress.set_total(1)
+    with transaction.atomic():
+        try:
+            kwargs = {"bands": bands} if bands else {}
+            opened = year_open(year=params["year"], rubric=rubric, deadline=deadline, **kwargs)
+        except ValidationError as error:
+            raise JobFailure("；".join(error.messages)) from None
+        summary = _("已开启%(year)s年度，为%(created)s个部门（单位）创建了草稿报告，其中%(prefilled)s个沿用了上一年度的数据。") % {
+            "year": opened.evaluation_year.year, "created": opened.created, "prefilled": opened.prefilled}
+        if not job_complete(job, summary=summary):
+            raise JobStopped  # cancelled or superseded: the year is not opened by this attempt
+    return Outcome(completed=True)
+
+
+def run_rerender(job, progress):
+    """Render every approved report of the year again and archive it (reports.approval.archive_pdf after
+    clearing the archive name is not needed: archive_pdf keeps a current archive, so only missing or stale
+    archives are rendered). Counts what was rendered and what failed."""
+    from reports.approval import archive_pdf
+
+    evaluation_year = _year(job)
+    ids = list(reports_visible_to(job.owner).filter(
+        evaluation_year=evaluation_year, status=ReportStatus.APPROVED).order_by("department__code")
+        .values_list("pk", flat=True))
+    progress.set_total(len(ids))
+    failed = 0
+    for report_id in ids:
+        if archive_pdf(report_id) is None:
+            failed += 1
+        progress.advance()
+    return Outcome(summary=_("已处理%(count)s份已审定报告的PDF，失败%(failed)s份。") % {
+        "count": len(ids), "failed": failed})
+
+
+RUNNERS = {
+    Kind.WORKBOOK: run_workbook,
+    Kind.YEAR_ZIP: run_year_zip,
+    Kind.YEAR_OPEN: run_year_open,
+    Kind.RERENDER: run_rerender,
+}
