@@ -11,6 +11,7 @@ def session_notice(context):
     user = getattr(request, "user", None)
     return {
         "show": bool(user and user.is_authenticated),
+        "user_id": user.pk if user else "",
         "idle_seconds": settings.ACCOUNTS_SESSION_IDLE_SECONDS,
         "warn_seconds": settings.RESCUE_WARN_SECONDS,
         # 重新登录 reloads the page: the ended session sends it to the login page and back here.

@@ -288,4 +288,6 @@
     activeNav.scrollIntoView({block: "nearest", inline: "center"});
   }
   focusHash();
+  // For drafts.js (the browser's unsaved copy): add rows before restoring them, then re-check.
+  window.reportEditor = {addRow: addRow, refresh: refresh, markDirty: markDirty};
 })();

@@ -1,7 +1,8 @@
 /* The session notice: RESCUE_WARN_SECONDS before the idle limit (ACCOUNTS_SESSION_IDLE_SECONDS) a
  * notice offers 继续编辑, which renews the session with a POST (rescue.views.session_renew). Pages
  * opened in other tabs renew the session too: the last request time is shared through localStorage.
- * Once the limit has passed the notice says the input is not lost (rescue keeps a posted form). */
+ * Once the limit has passed the notice says the input is not lost (rescue keeps a posted form).
+ * 退出 also forgets the user's unsaved copies kept by drafts.js. */
 (function () {
   "use strict";
 
@@ -73,6 +74,22 @@
       text.textContent = text.dataset.failed;
     });
   });
+
+  // Signing out on purpose forgets this user's unsaved copies in this browser (static/app/drafts.js).
+  var logout = document.getElementById("logout-form");
+  if (logout) {
+    logout.addEventListener("submit", function () {
+      var mine = "evalsite-draft:" + notice.dataset.user + ":";
+      try {
+        var doomed = [];
+        for (var i = 0; i < window.localStorage.length; i++) {
+          var key = window.localStorage.key(i);
+          if (key && key.indexOf(mine) === 0) { doomed.push(key); }
+        }
+        doomed.forEach(function (key) { window.localStorage.removeItem(key); });
+      } catch (e) { /* no storage: nothing kept */ }
+    });
+  }
 
   stamp();
   window.setInterval(tick, 1000);
