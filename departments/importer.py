@@ -18,12 +18,16 @@ from audit.enums import Event
 from audit.services import audit_record
 from departments.models import Department, Office
 from departments.services import DepartmentSpec, departments_apply
+from evalsite.xlsx import UnreadableWorkbook, xlsx_check
 
 COLUMNS = {"code": "预算编码", "name": "部门名称", "parent_code": "上级预算编码", "office_name": "归口业务科室"}
 CODE_MAX = Department._meta.get_field("code").max_length
 NAME_MAX = Department._meta.get_field("name").max_length
 OFFICE_MAX = Office._meta.get_field("name").max_length
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+# A province has about 15,000 departments; the sheet's other columns are ignored but still read.
+MAX_ROWS = 50_000
+MAX_COLUMNS = 100
 
 
 @dataclass(frozen=True)
@@ -77,10 +81,14 @@ def _text(value):
 
 def read_sheet(file):
     """The sheet's rows as SheetRow, and the problems of its layout. Reads the first worksheet only."""
+    unreadable = [Problem(None, _("无法读取文件，请上传 .xlsx 格式的 Excel 文件。"))]
     try:
+        xlsx_check(file, max_rows=MAX_ROWS, max_columns=MAX_COLUMNS)
         workbook = load_workbook(file, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
-        return [], [Problem(None, _("无法读取文件，请上传 .xlsx 格式的 Excel 文件。"))]
+    except UnreadableWorkbook as error:
+        return [], [Problem(None, error.message)]
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
+        return [], unreadable
     try:
         rows = workbook.worksheets[0].iter_rows(values_only=True)
         header = next(rows, None)
@@ -96,6 +104,9 @@ def read_sheet(file):
             cells = {key: _text(values[pos]) if pos < len(values) else "" for key, pos in positions.items()}
             if any(cells.values()):
                 result.append(SheetRow(row=number, **cells))
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, IndexError):
+        # openpyxl reads the sheet lazily in read-only mode: a part it cannot make sense of fails here.
+        return [], unreadable
     finally:
         workbook.close()
     if not result:

@@ -16,6 +16,8 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from evalsite.xlsx import UnreadableWorkbook, xlsx_check
+from scoring import sheets
 from scoring.models import EvaluationYear, GradeBand, Indicator, Rubric
 from scoring.rules import FIGURE_LABELS
 from scoring.services import (
@@ -112,6 +114,10 @@ class RubricSheetForm(forms.Form):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_SHEET_BYTES:
             raise ValidationError(_("文件不能超过5MB。"))
+        try:
+            xlsx_check(upload, max_rows=sheets.MAX_ROWS, max_columns=sheets.MAX_COLUMNS)
+        except UnreadableWorkbook as error:
+            raise ValidationError(error.message) from error
         return upload
 
 

@@ -24,6 +24,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from departments.importer import Problem  # one row-numbered sheet problem for every sheet import
+from evalsite.xlsx import UnreadableWorkbook, xlsx_check
 from scoring.enums import Level, RuleKind
 from scoring.framework import DEFINITIONS
 from scoring.rules import FIGURE_LABELS
@@ -181,19 +182,27 @@ def _points(value):
     return number, None
 
 
+# A rubric has a few hundred rows at most; the sheet is loaded whole (merged cells), so it is checked first.
+MAX_ROWS = 2_000
+MAX_COLUMNS = 50
+
+
 def _open(file):
+    """(workbook, None) or (None, the Chinese reason it cannot be read)."""
     try:
-        workbook = load_workbook(file, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
-        return None
-    return workbook
+        xlsx_check(file, max_rows=MAX_ROWS, max_columns=MAX_COLUMNS)
+        return load_workbook(file, data_only=True), None
+    except UnreadableWorkbook as error:
+        return None, error.message
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, IndexError):
+        return None, _("无法读取文件，请上传 .xlsx 格式的 Excel 文件。")
 
 
 def read_rubric_sheet(file):
     """(name or "", plain nodes, [Problem]) from an .xlsx file (a path or a file object)."""
-    workbook = _open(file)
+    workbook, reason = _open(file)
     if workbook is None:
-        return "", [], [Problem(None, _("无法读取文件，请上传 Excel（.xlsx）文件。"))]
+        return "", [], [Problem(None, reason)]
     sheet = workbook[SHEET] if SHEET in workbook.sheetnames else workbook.worksheets[0]
     name = ""
     if ABOUT_SHEET in workbook.sheetnames:

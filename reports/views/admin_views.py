@@ -17,9 +17,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from departments import importer
 from departments.importer import departments_import
 from departments.services import bureau_default
 from evalsite.paging import page_of
+from evalsite.xlsx import UnreadableWorkbook, xlsx_check
 from jobs.enums import Kind as JobKind
 from jobs.services import job_start
 from reports.enums import Status
@@ -99,6 +101,10 @@ class DepartmentImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_IMPORT_BYTES:
             raise ValidationError(_("文件不能超过5MB。"))
+        try:
+            xlsx_check(upload, max_rows=importer.MAX_ROWS, max_columns=importer.MAX_COLUMNS)
+        except UnreadableWorkbook as error:
+            raise ValidationError(error.message) from error
         return upload
 
 

@@ -164,3 +164,12 @@ def test_codes_typed_as_numbers_blank_rows_and_extra_columns_are_read_as_text():
         (2, "106019", "岳阳市岳阳楼区融媒体中心", ""),
         (4, "106020", "档案馆", "106019"),
     ]
+
+
+def test_a_hostile_sheet_is_one_problem_for_the_whole_file():
+    from tests.xlsx_bombs import BILLION_LAUGHS, with_part
+
+    result = departments_import(file=io.BytesIO(with_part("xl/sharedStrings.xml", BILLION_LAUGHS)),
+                                bureau=BureauFactory(), dry_run=True)
+
+    assert [str(p) for p in result.problems] == ["文件含有不安全的XML内容（DTD或实体定义），请在Excel中另存为 .xlsx 后再上传。"]

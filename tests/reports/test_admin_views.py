@@ -16,6 +16,7 @@ from departments.models import Department
 from jobs.models import Job
 from reports.models import Report
 from scoring.models import EvaluationYear, Rubric
+from tests import xlsx_bombs as bombs
 from tests.factories import DepartmentFactory, MembershipFactory, UserFactory
 from tests.reports.test_exporters import admin_user, approve, open_year, score
 
@@ -337,3 +338,29 @@ def test_opening_a_year_is_an_audit_row(admin_client):
         f"开启2022年度：评分表“{rubric.name}”，截止日期2023-05-31，创建草稿报告1份（沿用上年数据0份）",
     )]
     assert AuditEvent.objects.get(event=Event.YEAR_OPEN).object_id == str(year.pk)
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda: bombs.whitespace_bomb(),
+         "文件解压后过大（1536MB，上限128MB），可能含有大量空白行列：请在Excel中删去多余的行列，或拆分后再上传。"),
+        (lambda: bombs.many_rows(250_000), "表格行数超过50000行，请删去多余的行或拆分后再上传。"),
+        (lambda: bombs.with_part("xl/sharedStrings.xml", bombs.BILLION_LAUGHS),
+         "文件含有不安全的XML内容（DTD或实体定义），请在Excel中另存为 .xlsx 后再上传。"),
+        (lambda: bombs.with_part(bombs.SHEET, bombs.EXTERNAL_ENTITY),
+         "文件含有不安全的XML内容（DTD或实体定义），请在Excel中另存为 .xlsx 后再上传。"),
+    ],
+    ids=["whitespace-bomb", "250000-rows", "billion-laughs", "external-entity"],
+)
+@pytest.mark.parametrize("action", ["check", "import"])
+def test_a_hostile_department_sheet_is_a_message_at_the_field_and_writes_nothing(admin_client, make, message, action):
+    upload = io.BytesIO(make())
+    upload.name = "departments.xlsx"
+    before = Department.objects.count()
+
+    response = admin_client.post(reverse("manage_department_import"), {"action": action, "file": upload})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"file": [message]}
+    assert Department.objects.count() == before

@@ -17,6 +17,7 @@ from scoring.services import (
     rubric_nodes_from_db,
     year_create,
 )
+from tests import xlsx_bombs as bombs
 from tests.scoring.conftest import make_report
 
 pytestmark = pytest.mark.django_db
@@ -365,3 +366,36 @@ def test_selecting_two_rubrics_to_export_asks_for_one(admin_client, rubric):
                                  follow=True)
 
     assert [str(m) for m in response.context["messages"]] == ["请只选择一个评分表导出。"]
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda: bombs.whitespace_bomb(),
+         "文件解压后过大（1536MB，上限128MB），可能含有大量空白行列：请在Excel中删去多余的行列，或拆分后再上传。"),
+        (lambda: bombs.many_rows(2_001), "表格行数超过2000行，请删去多余的行或拆分后再上传。"),
+        (lambda: bombs.with_part("xl/sharedStrings.xml", bombs.BILLION_LAUGHS),
+         "文件含有不安全的XML内容（DTD或实体定义），请在Excel中另存为 .xlsx 后再上传。"),
+        (lambda: b"not a workbook", "无法读取文件，请上传 .xlsx 格式的 Excel 文件。"),
+    ],
+    ids=["whitespace-bomb", "2001-rows", "billion-laughs", "not-a-workbook"],
+)
+def test_a_hostile_rubric_sheet_is_a_message_at_the_field_and_imports_nothing(admin_client, rubric, make, message):
+    count = Rubric.objects.count()
+
+    response = admin_client.post(reverse("admin:scoring_rubric_import_sheet"), {
+        "file": SimpleUploadedFile("评分表.xlsx", make()), "name": "炸弹", "action": "import"})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"file": [message]}
+    assert Rubric.objects.count() == count
+
+
+def test_the_sheet_reader_refuses_a_hostile_file_on_its_own(tmp_path):
+    from scoring.sheets import read_rubric_sheet
+
+    path = tmp_path / "评分表.xlsx"
+    path.write_bytes(bombs.with_part(bombs.SHEET, bombs.EXTERNAL_ENTITY))
+
+    assert [str(p) for p in read_rubric_sheet(path)[2]] == [
+        "文件含有不安全的XML内容（DTD或实体定义），请在Excel中另存为 .xlsx 后再上传。"]

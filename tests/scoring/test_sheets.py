@@ -162,7 +162,7 @@ def test_a_label_starting_with_an_equals_sign_stays_text_both_ways():
 def test_a_file_that_is_not_a_workbook_is_refused():
     result = rubric_import_sheet(file=io.BytesIO(b"not a workbook"), name="坏文件")
 
-    assert [str(p) for p in result.problems] == ["无法读取文件，请上传 Excel（.xlsx）文件。"]
+    assert [str(p) for p in result.problems] == ["无法读取文件，请上传 .xlsx 格式的 Excel 文件。"]
 
 
 def test_rows_out_of_place_are_named_by_row():
