@@ -37,5 +37,7 @@ rules.add_perm("targets.request_adjustment", is_clerk & is_approved)
 rules.add_perm("targets.view_adjustment", can_view)
 rules.add_perm("targets.submit_adjustment", is_clerk & adjustment_draft)
 rules.add_perm("targets.decide_adjustment", is_reviewer & adjustment_in_review)
+# A department's 绩效档案 (on a targets.archive.ArchiveOf): its members, its office's reviewers, admins.
+rules.add_perm("targets.view_archive", can_view)
 # The indicator library: every signed-in user searches it; the bureau's admins curate it.
 rules.add_perm("targets.curate_library", is_admin)

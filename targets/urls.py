@@ -1,6 +1,6 @@
 from django.urls import path
 
-from targets.views import declarations, library, outputs
+from targets.views import archive, declarations, library, outputs
 
 urlpatterns = [
     path("targets/", declarations.targets_home, name="targets_home"),
@@ -12,4 +12,5 @@ urlpatterns = [
     path("targets/<int:pk>/adjust/", declarations.adjustment_new, name="adjustment_new"),
     path("targets/adjustments/<int:pk>/", declarations.adjustment_detail, name="adjustment_detail"),
     path("targets/library/", library.library_page, name="target_library"),
+    path("targets/archive/<int:pk>/", archive.department_archive_page, name="department_archive"),
 ]

@@ -252,6 +252,7 @@ TARGET_ENDPOINTS = (
     Endpoint("declaration_detail", "GET", seen(200), args=declaration_pk),
     Endpoint("declaration_pdf", "GET", seen(200), args=declaration_pk),
     Endpoint("declaration_json", "GET", seen(200), args=declaration_pk),
+    Endpoint("department_archive", "GET", seen(200), args=lambda w: [w["people"].department.pk]),
     Endpoint("declaration_detail", "POST", declaration_moves, args=declaration_pk,
              data=lambda w: {"to": NEXT_STATUS[w["declaration"].status], "comment": "意见。"}),
     Endpoint("declaration_edit", "GET", declaration_editor, args=declaration_pk),
