@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "evidence",
     "rescue",
     "jobs",
+    "sampling",
 ]
 
 MIDDLEWARE = [

@@ -19,4 +19,5 @@ urlpatterns = [
     path("", include("evidence.urls")),
     path("", include("rescue.urls")),
     path("", include("jobs.urls")),
+    path("", include("sampling.urls")),
 ]

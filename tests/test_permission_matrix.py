@@ -130,6 +130,11 @@ REPORT_ENDPOINTS = (
     Endpoint("evidence_file", "GET", seen(200), args=lambda w: [w["report"].pk, w["evidence"].pk]),
     Endpoint("evidence_remove", "POST", edits(302, "clerk", Status.DRAFT),
              args=lambda w: [w["report"].pk, w["evidence"].pk], data=lambda w: {}),
+    # An expert panel is set up by the admin on an approved report (sampling).
+    Endpoint("sampling_panel_new", "GET", acts("admin", Status.APPROVED, 200)),
+    Endpoint("sampling_panel_new", "POST", acts("admin", Status.APPROVED, 302),
+             data=lambda w: {"experts": [w["users"]["other_reviewer"].pk, w["users"]["other_clerk"].pk],
+                             "method": "mean"}),
 )
 
 
@@ -266,7 +271,51 @@ TARGET_ENDPOINTS = (
              data=lambda w: {"to": "finance_review", "comment": ""}),
 )
 
-MATRIX = REPORT_ENDPOINTS + OTHER_ENDPOINTS + JOB_ENDPOINTS + MANAGE_ENDPOINTS + TARGET_ENDPOINTS
+# --- 抽评 and expert panels (sampling): the draw is the admin's, a sheet its scorer's (other_reviewer
+# re-reviews the approved report; other_reviewer and two outside experts sit on its panel). ---
+def only(roles, code, *, changes=False, others=404):
+    """`roles` get `code` (and change something if `changes`); other signed-in roles get `others`."""
+    def expect(role, state):
+        if role == "anonymous":
+            return ANONYMOUS
+        return (code, changes) if role in roles else (others, False)
+    return expect
+
+
+def sheet_data(world):
+    from sampling.services import reason_name, score_name, sheet_indicators
+
+    sheet = world["sheet"]
+    own = dict(ScoreEntry.objects.filter(report=sheet.report).values_list("indicator_id", "self_score"))
+    data = {"action": "save"}
+    for indicator in sheet_indicators(sheet):
+        data[score_name(indicator)] = own[indicator.pk]
+        data[reason_name(indicator)] = ""
+    return data
+
+
+def _draw_pk(world):
+    return [world["draw"].pk]
+
+
+SAMPLING_ENDPOINTS = (
+    Endpoint("sampling_draws", "GET", only({"admin"}, 200, others=403), args=lambda w: []),
+    Endpoint("sampling_draw_new", "GET", only({"admin"}, 200, others=403), args=lambda w: []),
+    Endpoint("sampling_draw_new", "POST", only({"admin"}, 302, changes=True, others=403), args=lambda w: [],
+             data=lambda w: {"year": "2021", "sample_by": "count", "count": "1", "seed": "7"}),
+    Endpoint("sampling_draw", "GET", only({"admin"}, 200), args=_draw_pk),
+    Endpoint("sampling_draw", "POST", only({"admin"}, 302, changes=True), args=_draw_pk,
+             data=lambda w: {"report": w["report"].pk, "scorer": w["rereviewer2"].pk}),
+    Endpoint("sampling_deviation", "GET", only({"admin"}, 200), args=_draw_pk),
+    Endpoint("sampling_sheets", "GET", only(set(ROLES), 200), args=lambda w: []),
+    Endpoint("sampling_sheet", "GET", only({"other_reviewer"}, 200), args=lambda w: [w["sheet"].pk]),
+    Endpoint("sampling_sheet", "POST", only({"other_reviewer"}, 302, changes=True), args=lambda w: [w["sheet"].pk],
+             data=sheet_data),
+    Endpoint("sampling_panels", "GET", only(set(ROLES), 200), args=lambda w: []),
+    Endpoint("sampling_panel", "GET", only({"admin", "other_reviewer"}, 200), args=lambda w: [w["panel"].pk]),
+)
+
+MATRIX = REPORT_ENDPOINTS + OTHER_ENDPOINTS + JOB_ENDPOINTS + MANAGE_ENDPOINTS + TARGET_ENDPOINTS + SAMPLING_ENDPOINTS
 
 # URL patterns owned and tested elsewhere, by name (or by route prefix for a whole site).
 OTHER_OWNERS = {
@@ -412,6 +461,57 @@ def test_every_role_meets_every_declaration_url_as_expected(client, state):
     assert actual == {(e.name, e.method, r): e.expect(r, state) for e in TARGET_ENDPOINTS for r in ROLES}
 
 
+def _sampling_world():
+    from departments.enums import Role
+    from sampling.enums import PanelMethod, SampleBy
+    from sampling.services import draw_create, panel_create, sheet_assign
+    from tests.factories import MembershipFactory, OfficeFactory
+    from tests.reports.review_support import fresh
+
+    world = _world(Status.APPROVED)
+    users, report = world["users"], world["report"]
+    admin = fresh(users["admin"])
+    draw = draw_create(evaluation_year=report.evaluation_year, by=admin, sample_by=SampleBy.COUNT, count=1, seed=1)
+    world["sheet"] = sheet_assign(draw=draw, report=report, scorer=users["other_reviewer"], by=admin)
+    world["rereviewer2"] = UserFactory(username="reviewer8", full_name="李另科")
+    MembershipFactory(user=world["rereviewer2"], role=Role.REVIEWER, office=OfficeFactory())
+    experts = [users["other_reviewer"], UserFactory(username="expert1"), UserFactory(username="expert2")]
+    world["panel"] = panel_create(report=report, experts=experts, method=PanelMethod.TRIMMED, by=admin)
+    world["draw"] = draw
+    return world
+
+
+def _sampling_state():
+    from sampling.models import Draw, ScoreSheet, SheetRow
+
+    return (
+        Draw.objects.count(),
+        sorted(ScoreSheet.objects.values_list("pk", "scorer_id", "total", "submitted_at")),
+        sorted(SheetRow.objects.values_list("sheet_id", "indicator_id", "score", "reason")),
+    )
+
+
+def _sampling_request(client, endpoint, world, role):
+    url = reverse(endpoint.name, args=endpoint.args(world))
+    with transaction.atomic():
+        before = _sampling_state()
+        client.logout()
+        if role != "anonymous":
+            client.force_login(world["users"][role], backend=MODEL_BACKEND)
+        response = client.post(url, endpoint.data(world)) if endpoint.method == "POST" else client.get(url)
+        changed = _sampling_state() != before
+        transaction.set_rollback(True)
+    return response.status_code, changed
+
+
+def test_every_role_meets_the_sampling_urls_as_expected(client):
+    world = _sampling_world()
+
+    actual = {(e.name, e.method, r): _sampling_request(client, e, world, r) for e in SAMPLING_ENDPOINTS for r in ROLES}
+
+    assert actual == {(e.name, e.method, r): e.expect(r, Status.APPROVED) for e in SAMPLING_ENDPOINTS for r in ROLES}
+
+
 def test_every_url_of_the_project_is_in_the_matrix_or_owned_elsewhere_with_a_reason():
     covered = {e.name for e in MATRIX}
 
@@ -425,7 +525,7 @@ def test_every_url_of_the_project_is_in_the_matrix_or_owned_elsewhere_with_a_rea
 
 
 def test_every_report_scoped_url_is_in_the_matrix():
-    in_matrix = {e.name for e in REPORT_ENDPOINTS + TARGET_ENDPOINTS}
+    in_matrix = {e.name for e in REPORT_ENDPOINTS + TARGET_ENDPOINTS + SAMPLING_ENDPOINTS}
 
     scoped = {
         name for name, route in _patterns() if "<int:pk>" in route and not route.startswith(tuple(OTHER_PREFIXES))
