@@ -20,6 +20,7 @@ from reports.enums import BENEFIT_CATEGORIES, Category
 from reports.narrative import OUTLINE, TEXT_FIELDS
 from reports.validators import validate_headcount
 from scoring.flags import declared_none, flag_reasons
+from scoring.inputs import figures_from_data, mirrors_of
 
 MISSING, ERROR, WARNING = "missing", "error", "warning"
 EMPTY, INCOMPLETE, HAS_ERRORS, COMPLETE = "empty", "incomplete", "error", "complete"
@@ -158,7 +159,22 @@ def _base_data_problems(data):
     except ValidationError as error:
         for field, messages in error.message_dict.items():
             problems.extend(Problem("base-data", f"id_base-{field}", m, ERROR) for m in messages)
+    problems.extend(_mirror_problems(data))
     return problems
+
+
+def _mirror_problems(data):
+    """基础数据 figures that disagree with the 收支 table holding the same figure (scoring takes 基础数据's)."""
+    figures = figures_from_data(report=data["report"], base_data=data["base_data"],
+                                tables={prefix: data[prefix] for prefix, *_rest in TABLES}, quantitative=())
+    return [
+        Problem("base-data", f"id_base-{mirror.field}", _(
+            "基础数据的%(base)s%(base_value)s万元与%(table)s%(table_value)s万元不一致（相差%(diff)s万元），"
+            "评分按基础数据计算，请核实。") % {
+            "base": mirror.base_label, "base_value": fmt_money(mirror.base_value), "table": mirror.table_label,
+            "table_value": fmt_money(mirror.table_value), "diff": fmt_money(mirror.difference)}, WARNING)
+        for mirror in mirrors_of(figures) if mirror.differs
+    ]
 
 
 def _goal_problems(data):

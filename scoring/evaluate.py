@@ -73,15 +73,23 @@ class ScoreSheet:
 
 
 def _figure(figures, key, fallback=None):
-    """The named figure `key`; when blank and a `fallback` key holds a value, that one, saying so."""
+    """The named figure `key`; when blank and a `fallback` key holds a value, that one, saying so; when
+    both hold values that differ, `key`'s, saying which figure scored and by how much they differ."""
     label = str(rules.FIGURE_LABELS.get(key, key))
     value = figures.get(key)
-    if value is None and fallback and figures.get(fallback) is not None:
-        alt_label = str(rules.FIGURE_LABELS.get(fallback, fallback))
-        note = _("%(label)s未填写，取%(alt)s%(value)s") % {
-            "label": label, "alt": alt_label, "value": rules.fmt(figures[fallback]),
+    other = figures.get(fallback) if fallback else None
+    if other is None:
+        return rules.Figure(label, value)
+    alt_label = str(rules.FIGURE_LABELS.get(fallback, fallback))
+    if value is None:
+        note = _("%(label)s未填写，取%(alt)s%(value)s") % {"label": label, "alt": alt_label, "value": rules.fmt(other)}
+        return rules.Figure(label, other, note)
+    if value != other:
+        note = _("%(label)s%(value)s与%(alt)s%(other)s不一致（相差%(diff)s），按%(label)s计分") % {
+            "label": label, "value": rules.fmt(value), "alt": alt_label, "other": rules.fmt(other),
+            "diff": rules.fmt(value - other),
         }
-        return rules.Figure(label, figures[fallback], note)
+        return rules.Figure(label, value, note)
     return rules.Figure(label, value)
 
 

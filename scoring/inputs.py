@@ -8,6 +8,7 @@ rubric's rule parameters name ("report.in_service_count", "base_data.three_publi
 `report_entries(report)` returns {indicator code: {self_score, review_score, deduction_reason, inputs}}.
 """
 import re
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from types import SimpleNamespace
 
@@ -16,7 +17,9 @@ from django.core.exceptions import ObjectDoesNotExist
 from budgets.models import BaseData
 from budgets.money import total
 from reports.enums import BENEFIT_CATEGORIES, Category
+from scoring import framework
 from scoring.flags import declared_none
+from scoring.rules import FIGURE_LABELS
 from scoring.target_rules import FIGURE as TARGET_RATES
 from scoring.target_rules import TargetRate
 from targets.yearend import report_targets
@@ -119,3 +122,59 @@ def report_entries(report):
         }
         for entry in report.scores.select_related("indicator")
     }
+
+
+# --- 基础数据 figures the 收支 tables also hold ----------------------------------------------------
+def _table_mirrors():
+    """{base_data figure key: table figure key}: the framework's fallbacks from 基础数据 to a 收支 table
+    (三公经费本年决算 ↔ 三公经费表合计, 项目支出 ↔ 支出表项目支出, 公用经费实际支出 ↔ 支出表公用支出)."""
+    tables = {prefix for prefix, _fields in TABLE_FIELDS.values()}
+    mirrors = {}
+    for definition in framework.DEFINITIONS.values():
+        for ratio in (definition.ratio, *definition.bases.values()):
+            for figure, fallback in ((ratio.numerator, ratio.numerator_fallback),
+                                     (ratio.denominator, ratio.denominator_fallback)):
+                if figure.startswith("base_data.") and fallback and fallback.split(".")[0] in tables:
+                    mirrors.setdefault(figure, fallback)
+    return mirrors
+
+
+TABLE_MIRRORS = _table_mirrors()
+
+
+@dataclass(frozen=True)
+class Mirror:
+    """One 基础数据 field that a 收支 table also holds, with both values (None when blank)."""
+
+    field: str  # the BaseData field
+    table: str  # the table prefix ("three_public")
+    column: str  # the table's field ("total")
+    base_value: Decimal | None
+    table_value: Decimal | None
+
+    @property
+    def base_label(self):
+        return str(BaseData._meta.get_field(self.field).verbose_name)
+
+    @property
+    def table_label(self):
+        return str(FIGURE_LABELS.get(f"{self.table}.{self.column}", f"{self.table}.{self.column}"))
+
+    @property
+    def differs(self):
+        return None not in (self.base_value, self.table_value) and self.base_value != self.table_value
+
+    @property
+    def difference(self):
+        """基础数据 − table, when both are filled and differ."""
+        return self.base_value - self.table_value if self.differs else None
+
+
+def mirrors_of(figures):
+    """[Mirror] for a report's figures (report_figures / figures_from_data), in the framework's order."""
+    mirrors = []
+    for figure, fallback in TABLE_MIRRORS.items():
+        table, column = fallback.split(".", 1)
+        mirrors.append(Mirror(field=figure.split(".", 1)[1], table=table, column=column,
+                              base_value=figures.get(figure), table_value=figures.get(fallback)))
+    return mirrors

@@ -11,6 +11,7 @@ from django.forms import BaseFormSet
 from django.utils.translation import gettext_lazy as _
 
 from budgets.models import BaseData
+from budgets.money import fmt_money
 from reports.editing import BASE_DATA_FIELDS, COVER_FIELDS, SIGNOFF_FIELDS
 from reports.enums import Category
 from reports.forms.cover import CoverForm, EvaluatorFormSet, SignOffForm, TaskFormSet
@@ -26,6 +27,7 @@ from reports.forms.texts import NarrativeForm
 from reports.limits import quantitative_count_problems
 from reports.models import Narrative
 from reports.narrative import TEXT_FIELDS
+from scoring.inputs import mirrors_of, report_figures
 from scoring.models import Indicator
 from targets.forms import ResultsForm
 from targets.yearend import report_targets
@@ -118,6 +120,18 @@ class FinanceSection(Section):
             parts[prefix] = (title, _formset(TABLE_FORMSETS[prefix], prefix, data, rows, fields))
         return parts
 
+    def tables(self):
+        """[(prefix, title, formset, notes)]: each table with the 基础数据 figures that disagree with it."""
+        notes = {}
+        for mirror in mirrors_of(report_figures(self.report)):
+            if mirror.differs:
+                notes.setdefault(mirror.table, []).append(_(
+                    "基础数据中的%(base)s为%(base_value)s万元，与本表%(table)s%(table_value)s万元相差%(diff)s万元；"
+                    "评分按基础数据计算，请核对。") % {
+                    "base": mirror.base_label, "base_value": fmt_money(mirror.base_value), "table": mirror.table_label,
+                    "table_value": fmt_money(mirror.table_value), "diff": fmt_money(mirror.difference)})
+        return [(name, title, part, notes.get(name, [])) for name, title, part in self.part_list()]
+
     def cleaned(self):
         return {prefix: self.part_values(prefix) for prefix, *_rest in TABLES}
 
@@ -127,8 +141,32 @@ class BaseDataSection(Section):
 
     def build(self, data):
         base = BaseData.objects.filter(report=self.report).first()
-        initial = {name: getattr(base, name) for name in BASE_DATA_FIELDS} if base else {}
-        return {"base_data": (_("基础数据"), BaseDataForm(data, prefix="base", initial=initial))}
+        self.stored = {name: getattr(base, name) for name in BASE_DATA_FIELDS} if base else {}
+        initial = dict(self.stored)
+        # Figures the 收支 tables also hold start from the tables (saved with the page); where both
+        # are filled and differ, the field says by how much (scoring takes 基础数据's: scoring.evaluate).
+        mirrors = mirrors_of(report_figures(self.report))
+        for mirror in mirrors:
+            if mirror.base_value is None and mirror.table_value is not None:
+                initial[mirror.field] = mirror.table_value
+        form = BaseDataForm(data, prefix="base", initial=initial)
+        for mirror in mirrors:
+            field = form.fields[mirror.field]
+            values = {"table": mirror.table_label, "value": fmt_money(mirror.table_value),
+                      "diff": fmt_money(mirror.difference)}
+            if mirror.base_value is None and mirror.table_value is not None:
+                field.help_text = _("已按%(table)s预填%(value)s万元，保存后生效。") % values
+            elif mirror.differs:
+                field.help_text = _("与%(table)s%(value)s万元不一致，相差%(diff)s万元；评分按本栏计算。") % values
+                field.widget.attrs["class"] = field.widget.attrs.get("class", "") + " live-mismatch"
+        return {"base_data": (_("基础数据"), form)}
+
+    def part_values(self, name):
+        # What is stored, not the figures prefilled from the tables: a save that keeps a prefilled
+        # figure records it as a change.
+        if not self.is_bound:
+            return {n: self.stored.get(n) for n in self[name].fields}
+        return super().part_values(name)
 
     def cleaned(self):
         return {"base_data": self.part_values("base_data")}

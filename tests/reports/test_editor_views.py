@@ -283,3 +283,49 @@ def test_a_reviewer_sees_the_sections_read_only(client, seeded):
 
     assert "<fieldset disabled>" in html
     assert 'id="btn-save"' not in html
+
+
+# --- 基础数据 figures the 收支 tables also hold ------------------------------------------------------
+def help_text_of(html, name):
+    match = re.search(rf'id="id_{name}_helptext"[^>]*>(.*?)</', html, re.S)
+    return re.sub(r"\s+", " ", match.group(1)).strip() if match else None
+
+
+def test_blank_base_data_starts_from_the_tables_and_saving_keeps_it_as_a_change(client, seeded):
+    ExpenditureRow.objects.filter(report=seeded).update(project=Decimal("35.50"))
+
+    html = client.get(section_url(seeded, "base-data")).content.decode()
+
+    assert [input_value(html, f"base-{name}") for name in (
+        "three_public_final", "project_expenditure", "public_funds_actual", "three_public_budget")] == [
+        "2.81", "35.50", "117.02", ""]
+    assert [help_text_of(html, f"base-{name}") for name in (
+        "three_public_final", "project_expenditure", "public_funds_actual")] == [
+        "已按三公经费表合计预填2.81万元，保存后生效。", "已按支出表项目支出预填35.50万元，保存后生效。",
+        "已按支出表公用支出预填117.02万元，保存后生效。"]
+
+    report = Report.objects.get(pk=seeded.pk)
+    client.post(section_url(report, "base-data"), page_data(report, "base-data", **{
+        "base-three_public_final": "2.81", "base-project_expenditure": "35.50", "base-public_funds_actual": "117.02"}))
+
+    stored = Report.objects.get(pk=seeded.pk).base_data
+    assert (stored.three_public_final, stored.project_expenditure, stored.public_funds_actual) == (
+        Decimal("2.81"), Decimal("35.50"), Decimal("117.02"))
+    edit = seeded.edits.get(section="base-data")
+    assert [change["path"] for change in edit.changes] == [
+        "base_data.three_public_final", "base_data.public_funds_actual", "base_data.project_expenditure"]
+
+
+def test_a_base_figure_that_differs_from_its_table_says_so_on_both_pages_and_on_the_check_list(client, seeded):
+    type(seeded.base_data).objects.filter(report=seeded).update(three_public_final=Decimal("3.20"))
+
+    base = client.get(section_url(seeded, "base-data")).content.decode()
+    finance = client.get(section_url(seeded, "finance")).content.decode()
+    check = client.get(reverse("report_check", args=[seeded.pk])).content.decode()
+
+    assert input_value(base, "base-three_public_final") == "3.20"
+    assert help_text_of(base, "base-three_public_final") == "与三公经费表合计2.81万元不一致，相差0.39万元；评分按本栏计算。"
+    assert re.findall(r'id="mirror-three_public-1">(.*?) <a', finance) == [
+        "基础数据中的三公经费本年决算数为3.20万元，与本表三公经费表合计2.81万元相差0.39万元；评分按基础数据计算，请核对。"]
+    assert re.findall(r'id="mirror-[a-z_]+-\d+"', finance) == ['id="mirror-three_public-1"']
+    assert "基础数据的三公经费本年决算数3.20万元与三公经费表合计2.81万元不一致（相差0.39万元），评分按基础数据计算，请核实。" in check

@@ -163,6 +163,18 @@ def test_three_public_final_falls_back_to_the_table_total_and_says_so(year_2021)
     )
 
 
+def test_three_public_final_and_the_table_total_differing_scores_the_base_data_and_says_by_how_much(year_2021):
+    report = make_report(year_2021, three_public=[{"total": D("2.81"), "reception": D("2.81")}],
+                         base_data={"three_public_budget": D(3), "three_public_final": D("3.20")})
+
+    control = _row(report, "three_public_control_rate")
+
+    assert (control.suggestion, control.trace) == (
+        D(0), "三公经费本年决算3.2与三公经费表合计2.81不一致（相差0.39），按三公经费本年决算计分；"
+        "三公经费本年决算3.2 / 三公经费本年预算3 = 106.67%，超过100%共6.67个百分点，每个百分点扣1分，扣6分（扣完为止），得0分",
+    )
+
+
 def test_three_public_change_rate_compares_this_year_budget_with_last_year_budget(year_2021):
     # 财预〔2013〕53号: (本年度三公经费预算数 − 上年度三公经费预算数) / 上年度三公经费预算数 × 100%:
     # (3.1 − 3) / 3 = 3.333…% over 0, 3.333… × 0.5 = 1.666… deducted, 5 − 1.67 = 3.33; the 决算 play no part.
@@ -183,6 +195,7 @@ def test_base_data_three_public_final_wins_over_the_table(year_2021):
                          base_data={"three_public_budget": D(3), "three_public_final": D("3.03")})
 
     assert _row(report, "three_public_control_rate").trace == (
+        "三公经费本年决算3.03与三公经费表合计2.81不一致（相差0.22），按三公经费本年决算计分；"
         "三公经费本年决算3.03 / 三公经费本年预算3 = 101%，超过100%共1个百分点，每个百分点扣1分，扣1分，得5分"
     )
 

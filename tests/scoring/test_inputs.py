@@ -4,7 +4,14 @@ from types import SimpleNamespace
 import pytest
 
 from reports.enums import Category
-from scoring.inputs import declared_percentage, is_declared_none, report_entries, report_figures
+from scoring.inputs import (
+    TABLE_MIRRORS,
+    declared_percentage,
+    is_declared_none,
+    mirrors_of,
+    report_entries,
+    report_figures,
+)
 from tests.scoring.conftest import make_report
 
 
@@ -78,3 +85,25 @@ def test_report_entries_by_indicator_code(year_2021):
         "budget_rules": {"self_score": D(3), "review_score": D(2), "deduction_reason": "",
                          "inputs": {"checked": [True, True, False]}},
     }
+
+
+def test_the_base_figures_the_tables_also_hold_come_from_the_frameworks_fallbacks():
+    assert TABLE_MIRRORS == {
+        "base_data.three_public_final": "three_public.total",
+        "base_data.project_expenditure": "expenditure.project",
+        "base_data.public_funds_actual": "expenditure.public_use",
+    }
+
+
+def test_mirrors_tell_which_base_figures_differ_from_their_tables_and_by_how_much():
+    figures = {"base_data.three_public_final": D("3.20"), "three_public.total": D("2.81"),
+               "base_data.project_expenditure": D("35.50"), "expenditure.project": D("35.50"),
+               "base_data.public_funds_actual": None, "expenditure.public_use": D("117.02")}
+
+    mirrors = mirrors_of(figures)
+
+    assert [(m.field, m.base_label, m.table_label, m.differs, m.difference) for m in mirrors] == [
+        ("three_public_final", "三公经费本年决算数", "三公经费表合计", True, D("0.39")),
+        ("project_expenditure", "项目支出", "支出表项目支出", False, None),
+        ("public_funds_actual", "公用经费实际支出数", "支出表公用支出", False, None),
+    ]
