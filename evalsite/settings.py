@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "rescue",
     "jobs",
     "sampling",
+    "followup",
 ]
 
 MIDDLEWARE = [
@@ -247,6 +248,8 @@ AXES_SENSITIVE_PARAMETERS = ["old_password", "new_password1", "new_password2", "
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "evalsite@localhost")
+# Follow-up notices and deadline reminders (followup.notices) also go out by e-mail once an SMTP server is set.
+REMINDERS_BY_EMAIL = bool(os.environ.get("EMAIL_HOST")) or os.environ.get("REMINDERS_BY_EMAIL") == "1"
 AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "accounts.views.lockout_response"

@@ -20,4 +20,5 @@ urlpatterns = [
     path("", include("rescue.urls")),
     path("", include("jobs.urls")),
     path("", include("sampling.urls")),
+    path("", include("followup.urls")),
 ]

@@ -87,3 +87,13 @@ def pending_departments(scoped, evaluation_year):
         c=F("code"), n=F("name"), o=F("office__name"), returned=Value(False), missing=Value(True),
     ).values_list("c", "n", "o", "returned", "missing")
     return drafts.order_by().union(missing.order_by(), all=True).order_by("code", "name")
+
+
+def extended_deadlines(evaluation_year):
+    """{预算编码: deadline} of the departments an admin gave a later 报告 deadline for the year (the
+    follow-up app's DeadlineExtension, read through the reverse relation so reports imports nothing of it).
+    Every deadline check (home, dashboard, workbook) uses it over the year's own deadline."""
+    return dict(
+        Department.objects.filter(deadline_extensions__evaluation_year=evaluation_year)
+        .values_list("code", "deadline_extensions__deadline")
+    )

@@ -9,12 +9,14 @@ whether it changed the report (its revision moved, or its 佐证材料): a refus
 Every URL pattern of the project must be in this matrix or in OTHER_OWNERS with a reason; every
 report-scoped URL (one with <pk>) must be in the matrix.
 """
+import datetime
 import secrets
 from dataclasses import dataclass, field
 
 import pytest
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from accounts.enums import AdminRole
 from accounts.models import User
@@ -102,6 +104,25 @@ def revision(world):
     return {"revision": world["report"].revision}
 
 
+def records_findings(method):
+    """The office's reviewer, once the report reached the bureau (财政审核, 已审定), records findings; other
+    viewers are refused (403), other departments and offices get 404. A finding leaves the report's revision."""
+    def expect(role, state):
+        if role == "anonymous":
+            return ANONYMOUS
+        if role not in VIEWERS:
+            return 404, False
+        if role == "reviewer" and state in (Status.FINANCE_REVIEW, Status.APPROVED):
+            return (302 if method == "POST" else 200), False
+        return 403, False
+    return expect
+
+
+def finding_data(world):
+    return {"category": "budget", "description": "预算编制不细化。", "places": ["section/finance"],
+            "deadline": (timezone.localdate() + datetime.timedelta(days=30)).isoformat()}
+
+
 REPORT_ENDPOINTS = (
     Endpoint("report_detail", "GET", seen(200)),
     Endpoint("report_pdf", "GET", seen(200)),
@@ -130,6 +151,10 @@ REPORT_ENDPOINTS = (
     Endpoint("evidence_file", "GET", seen(200), args=lambda w: [w["report"].pk, w["evidence"].pk]),
     Endpoint("evidence_remove", "POST", edits(302, "clerk", Status.DRAFT),
              args=lambda w: [w["report"].pk, w["evidence"].pk], data=lambda w: {}),
+    Endpoint("finding_new", "GET", records_findings("GET")),
+    Endpoint("finding_new", "POST", records_findings("POST"), data=finding_data),
+    Endpoint("followup_carried", "GET", seen(200)),
+    Endpoint("followup_carried", "POST", acts("clerk", Status.DRAFT, 302, changes=True), data=lambda w: {}),
     # An expert panel is set up by the admin on an approved report (sampling).
     Endpoint("sampling_panel_new", "GET", acts("admin", Status.APPROVED, 200)),
     Endpoint("sampling_panel_new", "POST", acts("admin", Status.APPROVED, 302),
@@ -147,6 +172,7 @@ OTHER_ENDPOINTS = (
     Endpoint("review_queue", "GET", logged_in(200, refused={"clerk", "head", "other_clerk", "superuser"}),
              args=lambda w: []),
     Endpoint("notices", "GET", logged_in(200), args=lambda w: []),
+    Endpoint("followup_home", "GET", logged_in(200), args=lambda w: []),
     # Public: an approved report's token shows its metadata to anyone; any other token is unknown.
     Endpoint("report_verify", "GET", verify_expect,
              args=lambda w: [w["report"].verification_token or secrets.token_urlsafe(32)]),
@@ -182,6 +208,11 @@ MANAGE_ENDPOINTS = (
     Endpoint("manage_year_summary", "GET", logged_in(200, refused=ADMIN_ONLY), args=lambda w: [2021]),
     Endpoint("manage_year_pdfs", "GET", logged_in(200, refused=ADMIN_ONLY), args=lambda w: [2021]),
     Endpoint("manage_department_import", "GET", logged_in(200, refused=ADMIN_ONLY), args=lambda w: []),
+    Endpoint("followup_year_results", "GET", logged_in(200, refused=ADMIN_ONLY), args=lambda w: [2021]),
+    Endpoint("followup_year_results_xlsx", "GET", logged_in(200, refused=ADMIN_ONLY), args=lambda w: [2021]),
+    Endpoint("followup_result_edit", "GET", logged_in(200, refused=ADMIN_ONLY),
+             args=lambda w: [2021, w["people"].department.code]),
+    Endpoint("followup_year_extensions", "GET", logged_in(200, refused=ADMIN_ONLY), args=lambda w: [2021]),
     Endpoint("year_job_start", "POST", logged_in(302, refused=ADMIN_ONLY), args=lambda w: [2021, "workbook"],
              data=lambda w: {}),
 )
@@ -315,7 +346,42 @@ SAMPLING_ENDPOINTS = (
     Endpoint("sampling_panel", "GET", only({"admin", "other_reviewer"}, 200), args=lambda w: [w["panel"].pk]),
 )
 
-MATRIX = REPORT_ENDPOINTS + OTHER_ENDPOINTS + JOB_ENDPOINTS + MANAGE_ENDPOINTS + TARGET_ENDPOINTS + SAMPLING_ENDPOINTS
+# --- 整改 (followup): the same roles meet a finding on an approved report in each of its states. ---
+FINDING_STATES = ("open", "replied", "accepted")
+FINDING_DECISION = {"open": "replied", "replied": "accepted", "accepted": "open"}
+
+
+def finding_acts(actors, state_ok, code=302):
+    """Only `actors` with the finding in `state_ok` change it; other viewers 403; other departments 404."""
+    def expect(role, state):
+        if role == "anonymous":
+            return ANONYMOUS
+        if role not in VIEWERS:
+            return 404, False
+        return (code, True) if role in actors and state == state_ok else (403, False)
+    return expect
+
+
+def finding_pk(world):
+    return [world["finding"].pk]
+
+
+def reply_post(world):
+    return {"revision": world["finding"].revision, "measures": "已整改。", "responsible": "孟庆红",
+            "completed_on": timezone.localdate().isoformat(), "then": "save"}
+
+
+FINDING_ENDPOINTS = (
+    Endpoint("finding_detail", "GET", seen(200), args=finding_pk),
+    # The department answers from its own form; on this page only the reviewer's 验收 or 退回 moves it.
+    Endpoint("finding_detail", "POST", finding_acts({"reviewer"}, "replied"), args=finding_pk,
+             data=lambda w: {"to": FINDING_DECISION[w["finding"].status], "comment": "意见。"}),
+    Endpoint("finding_reply", "POST", finding_acts({"clerk", "head"}, "open"), args=finding_pk, data=reply_post),
+    Endpoint("finding_evidence", "GET", seen(200), args=lambda w: [w["finding"].pk, w["finding_file"].pk]),
+)
+
+MATRIX = (REPORT_ENDPOINTS + OTHER_ENDPOINTS + JOB_ENDPOINTS + MANAGE_ENDPOINTS + TARGET_ENDPOINTS + SAMPLING_ENDPOINTS
+          + FINDING_ENDPOINTS)
 
 # URL patterns owned and tested elsewhere, by name (or by route prefix for a whole site).
 OTHER_OWNERS = {
@@ -512,6 +578,51 @@ def test_every_role_meets_the_sampling_urls_as_expected(client):
     assert actual == {(e.name, e.method, r): e.expect(r, Status.APPROVED) for e in SAMPLING_ENDPOINTS for r in ROLES}
 
 
+def _finding_world(state):
+    from followup.models import Finding
+    from followup.services import finding_reply
+    from followup.workflow import finding_move
+    from tests.followup.support import record
+
+    world = _world(Status.APPROVED)
+    people = world["people"]
+    finding = record(world["report"], people)
+    finding = finding_reply(finding=finding, revision=finding.revision, measures="已整改。", responsible="孟庆红",
+                            completed_on=timezone.localdate(), upload=upload("批复.pdf", pdf_bytes()),
+                            submit=state != "open", by=people.clerk)
+    if state == "accepted":
+        finding = finding_move(finding, "accepted", by=User.objects.get(pk=people.reviewer.pk))
+    world["finding"] = Finding.objects.get(pk=finding.pk)
+    world["finding_file"] = finding.evidence_files.get()
+    return world
+
+
+def _finding_request(client, endpoint, world, role):
+    from followup.models import Finding
+
+    finding = world["finding"]
+    url = reverse(endpoint.name, args=endpoint.args(world))
+    with transaction.atomic():
+        client.logout()
+        if role != "anonymous":
+            client.force_login(world["users"][role], backend=MODEL_BACKEND)
+        response = client.post(url, endpoint.data(world)) if endpoint.method == "POST" else client.get(url)
+        if hasattr(response, "streaming_content"):
+            b"".join(response.streaming_content)
+        changed = Finding.objects.get(pk=finding.pk).revision != finding.revision
+        transaction.set_rollback(True)
+    return response.status_code, changed
+
+
+@pytest.mark.parametrize("state", FINDING_STATES)
+def test_every_role_meets_every_finding_url_as_expected(client, state):
+    world = _finding_world(state)
+
+    actual = {(e.name, e.method, r): _finding_request(client, e, world, r) for e in FINDING_ENDPOINTS for r in ROLES}
+
+    assert actual == {(e.name, e.method, r): e.expect(r, state) for e in FINDING_ENDPOINTS for r in ROLES}
+
+
 def test_every_url_of_the_project_is_in_the_matrix_or_owned_elsewhere_with_a_reason():
     covered = {e.name for e in MATRIX}
 
@@ -525,7 +636,7 @@ def test_every_url_of_the_project_is_in_the_matrix_or_owned_elsewhere_with_a_rea
 
 
 def test_every_report_scoped_url_is_in_the_matrix():
-    in_matrix = {e.name for e in REPORT_ENDPOINTS + TARGET_ENDPOINTS + SAMPLING_ENDPOINTS}
+    in_matrix = {e.name for e in REPORT_ENDPOINTS + TARGET_ENDPOINTS + SAMPLING_ENDPOINTS + FINDING_ENDPOINTS}
 
     scoped = {
         name for name, route in _patterns() if "<int:pk>" in route and not route.startswith(tuple(OTHER_PREFIXES))

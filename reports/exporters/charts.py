@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from reports.enums import Status
 from reports.exporters.queries import graded, totals_of, year_bands, year_reports
 from reports.exporters.summary import UNGRADED, days_left, not_submitted
+from reports.selectors import extended_deadlines
 
 # Score histogram bins: [0, 10), [10, 20), … [90, 100]; the last one includes 100.
 BIN_WIDTH = 10
@@ -70,8 +71,9 @@ def year_progress(*, reports, evaluation_year, today, include_missing):
         if totals.final is not None:
             bins[_bin_of(totals.final)] += 1
     scoped = reports.filter(evaluation_year=evaluation_year)
+    extended = extended_deadlines(evaluation_year)
     pending = [
-        Pending(code, name, office, state, days_left(evaluation_year, today))
+        Pending(code, name, office, state, days_left(evaluation_year, today, extended.get(code)))
         for code, name, office, state, _contact, _phone in not_submitted(
             scoped, evaluation_year, include_missing=include_missing
         )

@@ -16,6 +16,7 @@ from reports.exporters import workbook as wb
 from reports.exporters.queries import graded, totals_of, year_bands, year_reports
 from reports.exporters.workbook import Column, Sheet
 from reports.models import ScoreEntry
+from reports.selectors import extended_deadlines
 
 CHUNK = 2000
 UNGRADED = "未评分"
@@ -192,21 +193,23 @@ def not_submitted(scoped, evaluation_year, *, include_missing):
     return heapq.merge(draft_rows, missing_rows, key=lambda row: row[0])
 
 
-def days_left(evaluation_year, today):
-    """Whole days from `today` to the year's deadline (negative once past) while the year is open;
-    None without a deadline or once the year is closed (a count down to a closed year misleads)."""
-    deadline = evaluation_year.deadline
+def days_left(evaluation_year, today, deadline=None):
+    """Whole days from `today` to the deadline (the year's, or a department's extended `deadline`;
+    negative once past) while the year is open; None without a deadline or once the year is closed (a
+    count down to a closed year misleads)."""
+    deadline = deadline or evaluation_year.deadline
     if deadline is None or not evaluation_year.is_open:
         return None
     return (deadline - today).days
 
 
 def progress_rows(scoped, evaluation_year, *, today, include_missing):
-    deadline, left = evaluation_year.deadline, days_left(evaluation_year, today)
+    extended = extended_deadlines(evaluation_year)
     for code, name, office, state, contact, phone in not_submitted(
         scoped, evaluation_year, include_missing=include_missing
     ):
-        yield (code, name, office, state, deadline, left, contact, phone)
+        deadline = extended.get(code, evaluation_year.deadline)
+        yield (code, name, office, state, deadline, days_left(evaluation_year, today, deadline), contact, phone)
 
 
 def grade_sheet_rows(bands, grades):

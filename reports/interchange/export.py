@@ -95,6 +95,9 @@ def report_export(report):
     evidence = _evidence(report, indicators)
     if evidence:
         doc["evidence"] = evidence
+    followup = _followup(report)
+    if followup:
+        doc["followup"] = followup
     doc["derived"] = {
         "self_total": SCORE_AMOUNT.dump(totals["self_total"]),
         "review_total": SCORE_AMOUNT.dump(totals["review_total"]),
@@ -133,6 +136,47 @@ def _evidence(report, indicators):
         }))
     entries.sort(key=lambda item: item[0])
     return [entry for _order, entry in entries]
+
+
+def _date(value):
+    return value.isoformat() if value else None
+
+
+def finding_dump(finding):
+    """One 整改 item (followup.models.Finding) and the department's answer, its evidence by name and SHA-256."""
+    return {
+        "category": finding.category,
+        "description": finding.description,
+        "places": list(finding.places),
+        "deadline": _date(finding.deadline),
+        "status": finding.status,
+        "reply": {
+            "measures": finding.measures,
+            "responsible": finding.responsible,
+            "completed_on": _date(finding.completed_on),
+            "evidence": [
+                {"name": e.name, "type": e.kind, "size": e.size, "sha256": e.sha256}
+                for e in finding.evidence_files.all()
+            ],
+        },
+    }
+
+
+def _followup(report):
+    """The findings on the report and its 上年问题整改情况 (the follow-up app's rows, read through their
+    reverse relations so that reports does not import it); {} when there are none."""
+    part = {}
+    findings = [finding_dump(f) for f in report.findings.prefetch_related("evidence_files").order_by("created_at", "pk")]
+    if findings:
+        part["findings"] = findings
+    carried = [
+        {"year": c.finding.report.evaluation_year.year, "finding": finding_dump(c.finding), "text": c.text}
+        for c in report.carried_findings.select_related("finding__report__evaluation_year")
+        .prefetch_related("finding__evidence_files").order_by("finding__deadline", "finding_id")
+    ]
+    if carried:
+        part["carried"] = carried
+    return part
 
 
 def document_blank(*, year, code, name, issuer=""):

@@ -61,11 +61,11 @@ SCORE_VALUES = ("self_score", "deduction_reason", "review_score", "review_note",
 TOP_LEVEL = (
     "format", "version", "year", "department", "status", "cover", "overview", "tasks", "income", "expenditure",
     "three_public", "fixed_assets", "base_data", "qualitative_goals", "quantitative", "evaluators", "signoff",
-    "narrative", "scores", "evidence", "derived",
+    "narrative", "scores", "evidence", "followup", "derived",
 )
 # Read-only on import. `evidence` (the 佐证材料 files' names and SHA-256, written only when the report has
 # any) describes files the document does not carry.
-EXPORT_ONLY = frozenset({"status", "evidence", "derived"})
+EXPORT_ONLY = frozenset({"status", "evidence", "followup", "derived"})
 
 NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")

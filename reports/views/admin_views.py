@@ -28,7 +28,13 @@ from reports.enums import Status
 from reports.exporters.archive import approved_pdfs_zip
 from reports.exporters.charts import chart_csv_rows, chart_data, year_progress
 from reports.exporters.summary import days_left, summary_workbook_write
-from reports.selectors import office_status_counts, pending_departments, reports_visible_to, status_counts
+from reports.selectors import (
+    extended_deadlines,
+    office_status_counts,
+    pending_departments,
+    reports_visible_to,
+    status_counts,
+)
 from scoring.grades import DEFAULT_GRADE_BANDS
 from scoring.models import EvaluationYear, Rubric
 from scoring.services import rubric_templates_get_or_create
@@ -181,10 +187,11 @@ def manage_year_dashboard(request, year):
     charts, computed_at = _distribution(request, evaluation_year)
     today = timezone.localdate()
     pending = page_of(request, pending_departments(scoped, evaluation_year), per_page=PENDING_PAGE)
+    extended = extended_deadlines(evaluation_year)
     rows = [
         {"code": code, "name": name, "office": office or "",
          "state": _("未创建报告") if missing else (_("已退回") if returned else Status.DRAFT.label),
-         "days_left": days_left(evaluation_year, today)}
+         "days_left": days_left(evaluation_year, today, extended.get(code)), "extended": extended.get(code)}
         for code, name, office, returned, missing in pending.object_list
     ]
     for row in rows:

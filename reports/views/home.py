@@ -22,6 +22,7 @@ from reports.forms.sections import SECTIONS
 from reports.models import Report
 from reports.returns import returns_for
 from reports.selectors import (
+    extended_deadlines,
     reports_awaiting_head,
     reports_awaiting_review,
     reports_of_member,
@@ -51,11 +52,15 @@ def _report_rows(user, reports):
     returns = returns_for(reports)
     earliest = _earliest_years(reports)
     today = timezone.localdate()
+    extended = {}
     rows = []
     for report in reports:
         check = checks[report.pk]
         can_edit = user.has_perm("reports.edit_report", report)
         year = report.evaluation_year
+        if year.pk not in extended:
+            extended[year.pk] = extended_deadlines(year)
+        deadline = extended[year.pk].get(report.department.code, year.deadline)
         rows.append({
             "report": report,
             "can_edit": can_edit,
@@ -66,7 +71,8 @@ def _report_rows(user, reports):
                 for key, cls in SECTIONS.items() if check.states[key] != COMPLETE
             ],
             "can_copy_forward": can_edit and earliest.get(report.department_id, year.year) < year.year,
-            "overdue": year.deadline is not None and year.deadline < today and report.status in EDITABLE,
+            "overdue": deadline is not None and deadline < today and report.status in EDITABLE,
+            "extended_to": extended[year.pk].get(report.department.code),
             "returned": returns.get(report.pk),
         })
     return rows

@@ -37,7 +37,8 @@ QUEUE_PAGE = 50
 # ReportEdit.section -> its caption on the history page.
 EDIT_SECTIONS = {
     **SECTION_TITLES, "review-scores": "复核得分", "dept-opinion": "部门（单位）意见",
-    "finance-opinion": "财政部门归口业务科室意见", "evidence": "佐证材料",
+    "finance-opinion": "财政部门归口业务科室意见", "evidence": "佐证材料", "followup": "问题整改",
+    "carried": "上年问题整改情况",
 }
 # The queue's flag filter -> the annotation of _queue_reports it tests.
 FLAG_ANNOTATIONS = {"flagged": "has_flags", "reviewed": "reviewed", "returned": "returned"}

@@ -38,8 +38,9 @@ pytestmark = pytest.mark.django_db
 
 LIBREOFFICE_CSV = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,-1"
 SHEETS = ("汇总", "评分明细", "收支明细", "进度", "等次分布")
-# Sheets other apps register after these (tested with their apps: tests/sampling/test_exporters.py).
-REGISTERED_SHEETS = ("抽评", "抽评汇总", "专家评审")
+# Sheets other apps register after these (tested with their apps: tests/sampling/test_exporters.py,
+# tests/followup/test_exporters.py).
+REGISTERED_SHEETS = ("抽评", "抽评汇总", "专家评审", "整改")
 INJECTED = {
     "department": "=1+1", "office": "@SUM(A1)", "contact": "+86 138 0000 0000", "phone": "-2",
     "reason": "=SUM(A1:A3)", "note": "#N/A", "org": "-2+3",
@@ -282,7 +283,7 @@ def test_workbook_has_formats_frozen_headers_filters_print_setup_and_a_grade_cha
     assert workbook.sheetnames == [*SHEETS, *REGISTERED_SHEETS]
     assert [(ws.freeze_panes, ws.auto_filter.ref) for ws in workbook] == [
         ("C3", "A2:N4"), ("C3", "A2:K52"), ("D3", "A2:Y4"), ("C3", "A2:H4"), ("A3", "A2:B7"),
-        ("C3", "A2:L2"), ("C3", "A2:I2"), ("C3", "A2:G2"),
+        ("C3", "A2:L2"), ("C3", "A2:I2"), ("C3", "A2:G2"), ("C3", "A2:M2"),
     ]
     assert {(ws.page_setup.orientation, ws.page_setup.paperSize, ws.print_title_rows) for ws in workbook} == {
         ("landscape", 9, "$1:$2"),
@@ -342,8 +343,9 @@ def test_summary_export_runs_a_constant_number_of_queries(departments, tmp_path,
     reports = reports_visible_to(admin_user())
 
     # 10 for the report sheets, 1 asking whether the year has approved targets (the 绩效目标 sheet),
-    # 5 for sampling's sheets (tests/sampling/test_exporters.py).
-    with django_assert_num_queries(16):
+    # 5 for sampling's sheets (tests/sampling/test_exporters.py), 1 for the deadline extensions (进度) and 1
+    # for the findings of followup's 整改 sheet.
+    with django_assert_num_queries(18):
         summary_workbook_write(tmp_path / "s.xlsx", reports=reports, evaluation_year=year, include_missing=True)
 
 
