@@ -58,9 +58,12 @@ class Texts:
     def __init__(self, rng):
         self.rng, self.count, self.tagged = rng, 0, []
 
-    def __call__(self, length, *, lines=True, table=None):
+    def __call__(self, length, *, lines=True, table=None, required=False):
         self.count += 1
         tag = f"Q{self.count}Z"
+        if required:
+            # A required text is never empty, however long its tag has grown (Q100Z is five characters).
+            length = max(length, len(tag))
         if length < len(tag):
             return ""
         body = []
@@ -100,18 +103,18 @@ def documents(draw, *, text_cap, list_cap):
     doc["cover"]["issuer"] = text("Report", "issuer", lines=False)
     for name in ("contact_name", "contact_phone", "functions", "achievements"):
         doc["overview"][name] = text("Report", name, lines=name in ("functions", "achievements"))
-    doc["tasks"] = [make(max(4, draw(lengths(text_limit("Task", "text"), text_cap))))
+    doc["tasks"] = [make(draw(lengths(text_limit("Task", "text"), text_cap)), required=True)
                     for _ in range(draw(counts(LIST_LIMITS["tasks"], list_cap)))]
     for key in ("income", "expenditure", "three_public", "fixed_assets"):
         rows = []
         for _ in range(draw(counts(LIST_LIMITS[key], list_cap))):
             row = blank_row(key)
-            row["org_name"] = make(max(4, draw(lengths(text_limit("TableRow", "org_name"), text_cap))),
+            row["org_name"] = make(draw(lengths(text_limit("TableRow", "org_name"), text_cap)), required=True,
                                    table=key, lines=False)
             rows.append(row)
         doc[key] = rows
     doc["qualitative_goals"] = [
-        {"target": make(max(4, draw(lengths(text_limit("QualitativeGoal", "target"), text_cap))), table="qualitative_goals"),
+        {"target": make(draw(lengths(text_limit("QualitativeGoal", "target"), text_cap)), required=True, table="qualitative_goals"),
          "actual": rng.choice(["已完成", "", None]) or text("QualitativeGoal", "actual", table="qualitative_goals")}
         for _ in range(draw(counts(LIST_LIMITS["qualitative_goals"], list_cap)))
     ]
@@ -121,14 +124,14 @@ def documents(draw, *, text_cap, list_cap):
         for _ in range(min(left, draw(counts(QUANTITATIVE_PER_CATEGORY, max(1, list_cap // 2))))):
             quantitative.append({
                 "category": category.value,
-                "target": make(max(4, draw(lengths(text_limit("QuantitativeIndicator", "target"), text_cap))),
+                "target": make(draw(lengths(text_limit("QuantitativeIndicator", "target"), text_cap)), required=True,
                                table="quantitative"),
                 "actual": text("QuantitativeIndicator", "actual", table="quantitative"),
             })
             left -= 1
     doc["quantitative"] = quantitative
     doc["evaluators"] = [
-        {"name": make(max(4, draw(lengths(text_limit("Evaluator", "name"), text_cap))), table="evaluators", lines=False),
+        {"name": make(draw(lengths(text_limit("Evaluator", "name"), text_cap)), required=True, table="evaluators", lines=False),
          "title": text("Evaluator", "title", table="evaluators", lines=False),
          "unit": text("Evaluator", "unit", table="evaluators", lines=False)}
         for _ in range(draw(counts(LIST_LIMITS["evaluators"], list_cap)))
