@@ -299,6 +299,10 @@ if not DEBUG:
 # --- Application ----------------------------------------------------------------------------
 # 制表机关 printed on the cover when a bureau has none of its own.
 EVAL_DEFAULT_BUREAU_NAME = os.environ.get("EVAL_BUREAU_NAME", "岳阳楼区财政局")
+# The installation's public address: an approved PDF's QR code and short link name its verification page under it.
+EVAL_PUBLIC_BASE_URL = os.environ.get("EVAL_PUBLIC_BASE_URL", "http://localhost:8000")
+# The largest PDF the public verification page compares with an approved one (hashed as it arrives, never stored).
+EVAL_VERIFY_UPLOAD_MAX_BYTES = int(os.environ.get("EVAL_VERIFY_UPLOAD_MAX_MB", "20")) * 1024 * 1024
 
 LOGGING = {
     "version": 1,

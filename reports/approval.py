@@ -18,6 +18,8 @@ from reports.pdf import archive_is_current, report_archive_pdf
 
 logger = logging.getLogger(__name__)
 
+# The verification page's token: 96 random bits, 16 characters, short enough to type from the paper copy.
+VERIFICATION_TOKEN_BYTES = 12
 # How often archive_pdf tries before it records a failure.
 PDF_ATTEMPTS = 3
 
@@ -42,7 +44,7 @@ def report_freeze(report):
     snapshot = report_export(report)
     report.approved_snapshot = snapshot
     report.approved_digest = document_digest(snapshot)
-    report.verification_token = secrets.token_urlsafe(32)
+    report.verification_token = secrets.token_urlsafe(VERIFICATION_TOKEN_BYTES)
     return report
 
 

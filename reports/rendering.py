@@ -18,6 +18,7 @@ from reports.enums import BENEFIT_CATEGORIES, OUTPUT_CATEGORIES, Category
 from reports.layout import RUBRIC_PT, Cell, Chunk, label_lines, merged_column, text_chunks
 from reports.narrative import HEADINGS_ONLY, OUTLINE
 from reports.selectors import report_score_totals
+from reports.verification import verification_for
 from targets.printing import adjustment_notes, report_target_rows
 from targets.yearend import report_targets
 
@@ -388,6 +389,7 @@ def report_output_context(report):
             reviewed=reviewed,
         ),
         "digest": report.approved_digest,
+        "verification": verification_for(report),
     }
 
 

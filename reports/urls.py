@@ -19,6 +19,7 @@ urlpatterns = [
     path("review/", review.queue, name="review_queue"),
     path("notices/", review.notices, name="notices"),
     path("verify/<slug:token>/", review.verify, name="report_verify"),
+    path("v/<slug:token>/", review.verify, name="report_verify_short"),  # the approved PDF's QR code and link
     path("manage/", admin_views.manage_index, name="manage_index"),
     path("manage/years/open/", admin_views.manage_year_open, name="manage_year_open"),
     path("manage/years/<int:year>/", admin_views.manage_year_dashboard, name="manage_year_dashboard"),

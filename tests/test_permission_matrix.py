@@ -126,6 +126,7 @@ def finding_data(world):
 REPORT_ENDPOINTS = (
     Endpoint("report_detail", "GET", seen(200)),
     Endpoint("report_pdf", "GET", seen(200)),
+    Endpoint("report_docx", "GET", seen(200)),
     Endpoint("report_edit", "GET", seen(302)),
     Endpoint("report_section", "GET", seen(200), args=lambda w: [w["report"].pk, "people"]),
     Endpoint("report_section", "POST", edits(302, "clerk", Status.DRAFT), args=lambda w: [w["report"].pk, "people"],
@@ -176,6 +177,12 @@ OTHER_ENDPOINTS = (
     # Public: an approved report's token shows its metadata to anyone; any other token is unknown.
     Endpoint("report_verify", "GET", verify_expect,
              args=lambda w: [w["report"].verification_token or secrets.token_urlsafe(32)]),
+    Endpoint("report_verify_short", "GET", verify_expect,
+             args=lambda w: [w["report"].verification_token or secrets.token_urlsafe(12)]),
+    # An uploaded PDF is compared (hashed as it arrives) and never stored, whoever sends it.
+    Endpoint("report_verify_short", "POST", verify_expect,
+             args=lambda w: [w["report"].verification_token or secrets.token_urlsafe(12)],
+             data=lambda w: {"pdf": upload("报告.pdf", pdf_bytes())}),
 )
 
 def owned(code, owner="admin"):

@@ -35,7 +35,7 @@ def cover(document, context):
     ]
     add_paragraph(document, title, align=WD_ALIGN_PARAGRAPH.CENTER, before=64, after=72, size=22, bold=True,
                east_asia=SANS).paragraph_format.line_spacing = 1.6
-    fields = Table(document, [12, 26, 50, 12], size=15, borders=False)
+    fields = Table(document, [11, 31, 47, 11], size=15, borders=False)
     for label, value in (
         (_("部门（单位）名称"), cover["department_name"]), (_("预算编码"), cover["department_code"]),
         (_("评价方式"), cover["method"]), (_("评价机构"), cover["body"]), (_("报告日期"), cover["date"]),

@@ -3,6 +3,7 @@ reviewer's queue filters and the public digest check. Forms only validate; repor
 from dataclasses import dataclass
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
@@ -194,6 +195,25 @@ class QueueFilterForm(forms.Form):
 
     def order(self):
         return QUEUE_SORTS[(self.cleaned_data.get("sort") if self.is_valid() else "") or "code"]
+
+
+class VerifyPdfForm(forms.Form):
+    """A PDF to compare with the approved one; its file arrives hashed (reports.verification.DigestedUpload)."""
+
+    pdf = forms.FileField(label=_("审定报告PDF文件"), error_messages={"required": _("请选择要比对的PDF文件。")},
+                          widget=forms.ClearableFileInput(attrs={"class": "form-control", "accept": ".pdf,application/pdf"}))
+
+    def __init__(self, *args, max_bytes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.max_bytes = max_bytes
+
+    def clean_pdf(self):
+        upload = self.cleaned_data["pdf"]
+        if getattr(upload, "too_large", False):
+            raise ValidationError(_("文件超过%(mb)sMB，无法比对。") % {"mb": self.max_bytes // (1024 * 1024)})
+        if not hasattr(upload, "sha256"):  # only DigestUploadHandler's uploads can be compared
+            raise ValidationError(_("请选择要比对的PDF文件。"))
+        return upload
 
 
 class VerifyForm(forms.Form):

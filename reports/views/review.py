@@ -5,6 +5,9 @@ Reports are fetched through reports_visible_to, so another department's (or anot
 report is a 404; an action the user may not take on a report they can see is a 403. Every change
 goes through reports.review / reports.workflow.
 """
+import secrets
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,6 +15,7 @@ from django.db.models import Exists, OuterRef, Q, Subquery, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
 from evalsite.paging import page_of
@@ -21,7 +25,16 @@ from reports.checks_submit import report_check
 from reports.editing import SECTION_TITLES, StaleRevision
 from reports.enums import IN_REVIEW
 from reports.enums import Status as S
-from reports.forms.review import APPROVE, RETURN, DecisionForm, QueueFilterForm, ReopenForm, ReviewForm, VerifyForm
+from reports.forms.review import (
+    APPROVE,
+    RETURN,
+    DecisionForm,
+    QueueFilterForm,
+    ReopenForm,
+    ReviewForm,
+    VerifyForm,
+    VerifyPdfForm,
+)
 from reports.models import Report, ReportEdit, ScoreEntry, StatusChange
 from reports.notices import notice_text, notice_url, notices_for, notices_mark_read
 from reports.rendering import report_output_context
@@ -29,6 +42,7 @@ from reports.returns import last_return, marked_changes
 from reports.review import report_decide, report_reopen, report_review_save, report_save_opinion
 from reports.review import submission_changes as changes_between_submissions
 from reports.selectors import reports_visible_to, status_counts
+from reports.verification import DigestUploadHandler, archived_pdf_sha256
 from reports.workflow import MOVE_LABELS
 from scoring.models import EvaluationYear
 
@@ -314,9 +328,19 @@ def notices(request):
 
 
 # --- Public verification ----------------------------------------------------------------------------
+@csrf_exempt  # the upload handler is set before the body is read; _verify checks the CSRF token
 def verify(request, token):
-    """Whether a digest (as printed on an approved report's PDF) is the report's: no login, and only
-    the report's year, department and approval date are shown."""
+    """Whether a digest (as printed on an approved report's PDF) is the report's, or (POST) whether an
+    uploaded PDF is byte for byte its archived PDF: no login, and only the report's year, department and
+    approval date are shown. The upload is hashed as it arrives and never stored (reports.verification)."""
+    if request.method == "POST":
+        request.upload_handlers = [DigestUploadHandler(request, max_bytes=settings.EVAL_VERIFY_UPLOAD_MAX_BYTES)]
+    return _verify(request, token)
+
+
+@csrf_protect
+@require_http_methods(["GET", "POST"])
+def _verify(request, token):
     report = get_object_or_404(
         Report.objects.select_related("department", "evaluation_year").exclude(verification_token=""),
         verification_token=token, status=S.APPROVED,
@@ -325,9 +349,19 @@ def verify(request, token):
     result = None
     if form.is_valid() and form.cleaned_data["digest"].strip():
         result = digest_matches(report, form.cleaned_data["digest"])
+    posted = request.method == "POST"
+    upload_form = VerifyPdfForm(request.POST if posted else None, request.FILES if posted else None,
+                                max_bytes=settings.EVAL_VERIFY_UPLOAD_MAX_BYTES)
+    pdf_result = None
+    if posted and upload_form.is_valid():
+        archived = archived_pdf_sha256(report)
+        upload = upload_form.cleaned_data["pdf"]
+        pdf_result = {"sha256": upload.sha256, "archived": archived,
+                      "same": archived is not None and secrets.compare_digest(archived, upload.sha256)}
     response = render(request, "reports/review/verify.html", {
         "year": report.evaluation_year.year, "department": report.department.name,
         "approved_at": report.approved_at, "form": form, "result": result,
+        "upload_form": upload_form, "pdf_result": pdf_result,
     })
     response["Cache-Control"] = "no-store"
     response["X-Robots-Tag"] = "noindex"
