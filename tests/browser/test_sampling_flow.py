@@ -87,7 +87,7 @@ def test_an_admin_draws_a_sample_a_re_reviewer_scores_it_and_the_deviation_table
     scorer.fill("#id_score__fund_balance", "1")
     scorer.fill("#id_reason__fund_balance", "结余偏大。")
     scorer.click("#sheet-submit")
-    expect(scorer.locator(".alert-success")).to_have_text("评分已提交。")
+    expect(scorer.locator("[role=alert].alert-success")).to_have_text("评分已提交。")
     expect(scorer.locator("#sheet-submitted")).to_contain_text("已于")
     shoot(scorer, "sheet")
 
