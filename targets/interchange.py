@@ -15,6 +15,7 @@ from targets.models import (
     TEXT_LENGTH,
     UNIT_LENGTH,
 )
+from targets.validators import validate_indicator
 
 FORMAT, VERSION = "evalsite-targets", 1
 INDICATOR_FIELDS = ("category", "name", "direction", "value", "unit", "qualitative_value")
@@ -77,7 +78,6 @@ def declaration_read(document):
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise ValidationError({"format": _("不是绩效目标申报文件。")})
     budget_in = document.get("budget") or {}
-    budget = {name: _decimal(budget_in.get(name), f"budget.{name}", errors) for name in BUDGET_FIELDS}
     lists = {}
     for key, limit in (("tasks", MAX_TASKS), ("goals", MAX_GOALS), ("indicators", MAX_INDICATORS)):
         items = document.get(key) or []
@@ -87,6 +87,13 @@ def declaration_read(document):
         if len(items) > limit:
             errors[key] = _("最多%(limit)s项。") % {"limit": limit}
         lists[key] = items[:limit]
+    if not isinstance(budget_in, dict):
+        errors["budget"] = _("应为对象。")
+        budget_in = {}
+    budget = {name: _decimal(budget_in.get(name), f"budget.{name}", errors) for name in BUDGET_FIELDS}
+    for name, value in budget.items():
+        if value is not None and value < 0:
+            errors[f"budget.{name}"] = _("金额不能为负数。")
     tasks = [_string(t, f"tasks[{n}]", errors, TEXT_LENGTH) for n, t in enumerate(lists["tasks"])]
     goals = [_string(g, f"goals[{n}]", errors, TEXT_LENGTH) for n, g in enumerate(lists["goals"])]
     indicators = []
@@ -106,7 +113,19 @@ def declaration_read(document):
             errors[f"{path}.category"] = _("未知的指标类别。")
         if row["direction"] not in Direction.values:
             errors[f"{path}.direction"] = _("未知的方向。")
+        if row["direction"] == Direction.QUALITATIVE:
+            row["value"] = None
+        try:
+            validate_indicator(row)
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                errors.setdefault(f"{path}.{name}", messages[0])
         indicators.append(row)
     if errors:
         raise ValidationError(errors)
     return {"budget": budget, "tasks": tasks, "goals": goals, "indicators": indicators}
+
+
+def error_lines(error):
+    """A ValidationError of declaration_read as "<path>：<message>" lines, in the document's order."""
+    return [f"{path}：{message}" for path, messages in error.message_dict.items() for message in messages]

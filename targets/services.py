@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from audit.enums import Event
 from audit.services import audit_record
 from targets.enums import AdjustmentStatus, Direction, Status
-from targets.interchange import INDICATOR_FIELDS
+from targets.interchange import INDICATOR_FIELDS, declaration_read
 from targets.library import library_link
 from targets.models import BUDGET_FIELDS, Adjustment, Declaration, DeclaredGoal, DeclaredTask, TargetIndicator
 from targets.validators import validate_indicator
@@ -159,3 +159,17 @@ def adjustment_save(*, declaration, adjustment=None, reason, rows, by):
         adjustment.refresh_from_db()
     audit_record(event=Event.REPORT_EDIT, user=by, obj=adjustment, detail="adjustment saved")
     return adjustment
+
+
+def declaration_import(*, declaration, document, by):
+    """Replace a 草稿 declaration's content (年度预算, tasks, 定性目标, indicators) by a JSON document's
+    (docs/report-format.md, 绩效目标申报). Raises ValidationError listing every problem of the document
+    and writes nothing then; PermissionDenied unless `by` may edit it. Returns the new revision."""
+    content = declaration_read(document)
+    data = {
+        "budget": content["budget"],
+        "tasks": [{"text": text.strip()} for text in content["tasks"] if text.strip()],
+        "goals": [{"text": text.strip()} for text in content["goals"] if text.strip()],
+        "indicators": content["indicators"],
+    }
+    return declaration_save(declaration=declaration, revision=declaration.revision, data=data, by=by)

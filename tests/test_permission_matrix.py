@@ -253,6 +253,26 @@ def declaring(role, state):
     return {"clerk": (302, False), "other_clerk": (200, False)}.get(role, (403, False))
 
 
+def declaration_imports(role, state):
+    """Only the clerk of a 草稿 imports a JSON document (a refusal is a 403 and writes nothing)."""
+    if role == "anonymous":
+        return ANONYMOUS
+    if role not in VIEWERS:
+        return 404, False
+    return (302, True) if (role, state) == ("clerk", Status.DRAFT) else (403, False)
+
+
+def declaration_document(world):
+    import json
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from targets.interchange import declaration_export
+
+    body = json.dumps(declaration_export(world["declaration"]), ensure_ascii=False).encode()
+    return {"document": SimpleUploadedFile("targets.json", body, content_type="application/json")}
+
+
 def adjustment_submits(role, state):
     if role == "anonymous":
         return ANONYMOUS
@@ -296,6 +316,7 @@ TARGET_ENDPOINTS = (
     Endpoint("declaration_pdf", "GET", seen(200), args=declaration_pk),
     Endpoint("declaration_json", "GET", seen(200), args=declaration_pk),
     Endpoint("department_archive", "GET", seen(200), args=lambda w: [w["people"].department.pk]),
+    Endpoint("declaration_import", "POST", declaration_imports, args=declaration_pk, data=declaration_document),
     Endpoint("declaration_detail", "POST", declaration_moves, args=declaration_pk,
              data=lambda w: {"to": NEXT_STATUS[w["declaration"].status], "comment": "意见。"}),
     Endpoint("declaration_edit", "GET", declaration_editor, args=declaration_pk),
