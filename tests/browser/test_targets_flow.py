@@ -139,3 +139,19 @@ def test_targets_are_declared_reviewed_and_held_to_in_the_year_end_report(live_s
     expect(row.locator(".completion")).to_contain_text("100.00%")
     expect(clerk.locator("#targets-adjusted")).to_contain_text("上级下调中央级媒体发稿任务。")
     shoot(clerk, "adjusted")
+
+    # The report's own page prints the carried targets with their 完成情况 and says they were adjusted.
+    clerk.goto(f"{live_server.url}/reports/{report.pk}/")
+    printed = clerk.locator("#report-targets")
+    expect(printed.locator("tbody tr").first).to_contain_text("中央级主流党媒发稿")
+    expect(printed.locator("tbody tr").first).to_contain_text("≥ 100 篇")
+    expect(printed).to_contain_text("上级媒体版面压缩，中央级稿件减少。")
+    expect(clerk.locator("#report-targets-adjusted")).to_contain_text("上级下调中央级媒体发稿任务。")
+    shoot(clerk, "report-page")
+
+    # The department's 绩效档案 shows the year's completion in its table and chart.
+    clerk.goto(f"{live_server.url}/targets/{declaration.pk}/")
+    clerk.click("#department-archive")
+    expect(clerk.locator("#archive-years .archive-year[data-year='2021'] .completion")).to_have_text("100.00%")
+    expect(clerk.locator("#archive-chart .completion-dot")).to_have_count(1)
+    shoot(clerk, "archive")
