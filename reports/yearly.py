@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from itertools import islice
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
@@ -25,7 +25,7 @@ from reports.editing import CARRIED_FACTS
 from reports.models import QualitativeGoal, Report, ScoreEntry
 from scoring.enums import Level
 from scoring.grades import DEFAULT_GRADE_BANDS
-from scoring.models import EvaluationYear
+from scoring.models import EvaluationYear, Indicator
 from scoring.services import year_create
 
 BATCH = 1000
@@ -83,6 +83,28 @@ def _previous_figures(report_ids):
     return figures
 
 
+def _score_entries_create(evaluation_year, rubric):
+    """An empty ScoreEntry for every report of the year × every 三级指标 of its rubric, in one INSERT … SELECT
+    (the largest table of a year: 25 rows a department, which bulk_create would send in hundreds of batches
+    on SQLite). The other columns get the model's defaults."""
+    blank = ScoreEntry(report_id=0, indicator_id=0)
+    fields = [f for f in ScoreEntry._meta.concrete_fields if f.name not in ("id", "report", "indicator")]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    values = ", ".join(f"CAST(%s AS {f.db_type(connection)})" for f in fields)
+    params = [f.get_db_prep_save(f.pre_save(blank, add=True), connection) for f in fields]
+    report, indicator = Report._meta, Indicator._meta
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(ScoreEntry._meta.db_table)} ({quote('report_id')}, {quote('indicator_id')}, {columns}) "
+            f"SELECT r.{quote(report.pk.column)}, i.{quote(indicator.pk.column)}, {values} "
+            f"FROM {quote(report.db_table)} r CROSS JOIN {quote(indicator.db_table)} i "
+            f"WHERE r.{quote('evaluation_year_id')} = %s AND i.{quote('rubric_id')} = %s AND i.{quote('level')} = %s "
+            f"ORDER BY r.{quote(report.pk.column)}, i.{quote('order')}, i.{quote(indicator.pk.column)}",
+            [*params, evaluation_year.pk, rubric.pk, Level.THIRD],
+        )
+
+
 @transaction.atomic
 def year_open(*, year, rubric, deadline, bands=DEFAULT_GRADE_BANDS):
     """Create evaluation year `year` and a 草稿 report for every active department, prefilled.
@@ -123,11 +145,7 @@ def year_open(*, year, rubric, deadline, bands=DEFAULT_GRADE_BANDS):
         QualitativeGoal(report_id=new_for_previous[old_id], order=order, target=target)
         for old_id, order, target in goals
     ))
-    leaves = list(rubric.indicators.filter(level=Level.THIRD).values_list("pk", flat=True))
-    _bulk_create(ScoreEntry, (
-        ScoreEntry(report_id=report_id, indicator_id=indicator_id)
-        for report_id in new_ids.values() for indicator_id in leaves
-    ))
+    _score_entries_create(evaluation_year, rubric)
     audit_record(event=Event.YEAR_OPEN, obj=evaluation_year, detail=_(
         "开启%(year)s年度：评分表“%(rubric)s”，截止日期%(deadline)s，创建草稿报告%(created)s份（沿用上年数据%(prefilled)s份）"
     ) % {"year": year, "rubric": rubric.name, "deadline": deadline or "—", "created": len(new_ids),

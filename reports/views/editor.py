@@ -57,8 +57,9 @@ def _navigation(report, check, current=None, current_failed=False, returned=None
     return items
 
 
-def _render(request, report, section, *, revision, status=200, conflict=None, failed=False, restored=False):
-    check = report_check(report)
+def _render(request, report, section, *, revision, status=200, conflict=None, failed=False, restored=False,
+            check=None):
+    check = check or report_check(report)
     returned = current_return(report)
     index = SECTION_ORDER.index(section.key)
     can_edit = request.user.has_perm("reports.edit_report", report)
@@ -102,7 +103,9 @@ def section(request, pk, key):
             except ValueError:
                 revision = report.revision
             return _render(request, report, cls(report, kept), revision=revision, restored=True)
-        return _render(request, report, cls(report), revision=report.revision)
+        # The check first: its prefetches fill the report's relations, which the section's forms then reuse.
+        check = report_check(report)
+        return _render(request, report, cls(report), revision=report.revision, check=check)
     if not request.user.has_perm("reports.edit_report", report):
         messages.error(request, _("这份报告当前不能修改。"))
         return redirect(_section_url(report, key))

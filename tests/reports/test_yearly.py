@@ -154,7 +154,21 @@ def test_year_open_runs_a_constant_number_of_queries(rubric, departments, django
         QualitativeGoal.objects.create(report=previous, order=1, target="目标")
         BaseData.objects.create(report=previous, three_public_final=Decimal("1.00"))
 
-    # 18 to open the year, then its audit row: savepoint, (PostgreSQL's chain lock,) chain head, insert, release.
+    # 17 to open the year (the score rows in one INSERT … SELECT), then its audit row: savepoint, (PostgreSQL's chain lock,) chain head, insert, release.
     audit_queries = 5 if connection.vendor == "postgresql" else 4
-    with django_assert_num_queries(18 + audit_queries):
+    with django_assert_num_queries(17 + audit_queries):
         year_open(year=2022, rubric=rubric, deadline=DEADLINE)
+
+
+def test_the_opened_years_score_rows_are_blank_with_the_models_defaults(rubric):
+    DepartmentFactory()
+    DepartmentFactory()
+
+    year_open(year=2022, rubric=rubric, deadline=DEADLINE)
+
+    rows = ScoreEntry.objects.filter(report__evaluation_year__year=2022)
+    leaves = rubric.indicators.filter(level=3).count()
+    assert rows.count() == 2 * leaves
+    values = rows.values_list("self_score", "deduction_reason", "review_score", "review_note", "inputs",
+                              "suggested_score", "suggestion_trace", "flagged")
+    assert {repr(row) for row in values} == {repr((None, "", None, "", {}, None, "", False))}

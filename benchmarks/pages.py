@@ -1,0 +1,137 @@
+"""Throughput of the editor's section pages against a plain crispy form page of the same app.
+
+Run from the project root:  .venv/bin/python benchmarks/pages.py [--seconds 3] [--rounds 3] [--profile KEY]
+
+Migrates a throwaway SQLite database, loads the demo (`manage.py load_demo`) and, with DEBUG off, requests
+through Django's test client as the demo 填报人 (the whole stack: middleware, session, permission checks,
+queries, forms, templates):
+  baseline   GET /accounts/password/ (the password change page: one crispy form, the same base template);
+  <section>  GET /reports/<pk>/edit/<section>/ for each section of the seed report.
+Each page is requested for --seconds per round; rounds interleave the pages so that the machine's noise
+hits all alike. Prints requests/s (best round), queries per request, body size, and the ratio to the
+baseline measured in the same run (target ≥ 0.5). --profile KEY prints the top functions of one page.
+"""
+import argparse
+import cProfile
+import os
+import pstats
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.update({
+    "DJANGO_SETTINGS_MODULE": "evalsite.settings", "DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "benchmark-only-" + "x" * 40,
+    "DJANGO_ALLOWED_HOSTS": "testserver", "DJANGO_SECURE_SSL_REDIRECT": "0", "DJANGO_SECURE_COOKIES": "0",
+    "AUDIT_HMAC_KEY": os.environ.get("AUDIT_HMAC_KEY", "benchmark-only-" + "y" * 40),
+})
+
+
+def prepare(db_path):
+    env = {**os.environ, "DJANGO_SQLITE_PATH": str(db_path)}
+    for command in (["migrate", "--noinput", "-v0"], ["load_demo"], ["collectstatic", "--noinput", "-v0"]):
+        subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+
+
+def pages():
+    from django.urls import reverse
+
+    from reports.forms.sections import SECTIONS
+    from reports.models import Report
+
+    report = Report.objects.get(evaluation_year__year=2021, department__code="106019")
+    urls = {"baseline": reverse("password_change")}
+    urls.update({key: reverse("report_section", args=[report.pk, key]) for key in SECTIONS})
+    return urls
+
+
+def client():
+    from django.test import Client
+
+    from accounts.models import User
+
+    User.objects.filter(username="clerk").update(must_change_password=False)
+    result = Client()
+    result.force_login(User.objects.get(username="clerk"), backend="django.contrib.auth.backends.ModelBackend")
+    return result
+
+
+def measure(http, url, seconds):
+    from django.db import connection
+
+    queries = []
+    # Django empties connection.queries when a request starts; count through a wrapper instead.
+    with connection.execute_wrapper(lambda execute, sql, *rest: queries.append(sql) or execute(sql, *rest)):
+        response = http.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    count, started = 0, time.perf_counter()
+    while time.perf_counter() - started < seconds:
+        http.get(url)
+        count += 1
+    return count / (time.perf_counter() - started), len(queries), len(response.content)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=float, default=3)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--profile", default="")
+    parser.add_argument("--queries", default="", help="print the SQL of one page")
+    parser.add_argument("--db", default="", help="an already prepared database (skips migrate and load_demo)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as scratch:
+        db = Path(args.db) if args.db else Path(scratch) / "pages.sqlite3"
+        os.environ["DJANGO_STATIC_ROOT"] = str(Path(scratch) / "static")
+        if not args.db:
+            prepare(db)
+        else:
+            subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT,
+                           env={**os.environ, "DJANGO_SQLITE_PATH": str(db)}, check=True)
+        os.environ["DJANGO_SQLITE_PATH"] = str(db)
+        import django
+
+        django.setup()
+        urls, http = pages(), client()
+        if args.queries:
+            from django.db import connection
+
+            seen = []
+            with connection.execute_wrapper(lambda execute, sql, *rest: seen.append(sql) or execute(sql, *rest)):
+                http.get(urls[args.queries])
+            print("\n".join(sql[:220] for sql in seen))
+            return
+        if args.profile:
+            profiler = cProfile.Profile()
+            http.get(urls[args.profile])
+            profiler.enable()
+            for _ in range(50):
+                http.get(urls[args.profile])
+            profiler.disable()
+            stats = pstats.Stats(profiler)
+            stats.sort_stats("cumulative").print_stats(r"/work/wt-14/(?!\.venv)", 40)
+            stats.sort_stats("tottime").print_stats(25)
+            return
+        rates = {name: [] for name in urls}
+        facts = {}
+        for _round in range(args.rounds):
+            for name, url in urls.items():
+                rate, queries, size = measure(http, url, args.seconds)
+                rates[name].append(rate)
+                facts[name] = (queries, size)
+        base = max(rates["baseline"])
+        print(f"{'page':<12} {'req/s best':>10} {'median':>8} {'queries':>8} {'KiB':>7} {'ratio':>6}")
+        for name in urls:
+            best = max(rates[name])
+            print(f"{name:<12} {best:>10.1f} {statistics.median(rates[name]):>8.1f} {facts[name][0]:>8} "
+                  f"{facts[name][1] / 1024:>7.1f} {best / base:>6.2f}")
+        worst = min(max(rates[n]) / base for n in urls if n != "baseline")
+        print(f"lowest ratio {worst:.2f} (target ≥ 0.5)")
+        sys.exit(0 if worst >= 0.5 else 1)
+
+
+if __name__ == "__main__":
+    main()

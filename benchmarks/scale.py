@@ -1,0 +1,215 @@
+"""A bureau's year at province scale: pages and jobs at several numbers of departments, in one run.
+
+Run from the project root:  .venv/bin/python benchmarks/scale.py [--sizes 100 1000 15000] [--repeat 3]
+
+For each size, in a fresh process (so its peak RSS is that size's own) and a throwaway SQLite database
+(migrated once, copied per size), it seeds that many departments the way benchmarks/summary.py does (one
+2021 report each, 25 scored rows, the four 收支 tables, a quarter in each status, 20 offices), adds a clerk of
+the first department, the reviewer of its office and the bureau's admin, and measures with DEBUG off through
+Django's test client (the whole stack):
+  pages   the home page of each role, the review queue, the dashboard (charts cached after the first
+          request: its first request and a later one), the admin's lists of audit rows, departments and
+          reports: best of --repeat, queries, body size;
+  jobs    the year's workbook job (jobs.runners through jobs.services.job_execute, the file stored) and
+          the year opening job for 2022 (every department a 草稿 report, one transaction): time, queries,
+          rows or departments per second.
+Then prints each measure at each size and the ratio of the largest size to the smallest (pages: target
+at most 1.5). Nothing is mocked; the printing ratio is of figures taken in this run.
+"""
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.update({
+    "DJANGO_SETTINGS_MODULE": "evalsite.settings", "DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "benchmark-only-" + "x" * 40,
+    "DJANGO_ALLOWED_HOSTS": "testserver", "DJANGO_SECURE_SSL_REDIRECT": "0", "DJANGO_SECURE_COOKIES": "0",
+    "AUDIT_HMAC_KEY": os.environ.get("AUDIT_HMAC_KEY", "benchmark-only-" + "y" * 40),
+})
+PAGE_RATIO_LIMIT = 1.5
+BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def peak_rss_mib():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+class Queries:
+    """Counts the queries run inside it (Django empties connection.queries when a request starts)."""
+
+    def __enter__(self):
+        from django.db import connection
+
+        self.count = 0
+        self.wrapper = connection.execute_wrapper(self)
+        self.wrapper.__enter__()
+        return self
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+    def __exit__(self, *exc):
+        self.wrapper.__exit__(*exc)
+
+
+def people():
+    from accounts.models import User
+    from departments.enums import Role
+    from departments.models import Department, Membership
+
+    first = Department.objects.order_by("code").first()
+    users = {}
+    for name, role, scope in (("clerk", Role.CLERK, {"department": first}),
+                              ("reviewer", Role.REVIEWER, {"office": first.office}),
+                              ("admin", Role.ADMIN, {})):
+        user = User.objects.create_user(username=f"scale-{name}", password=None, full_name=name)
+        Membership.objects.create(user=user, role=role, **scope)
+        users[name] = user
+    superuser = User.objects.create_user(username="scale-root", password=None, is_staff=True, is_superuser=True)
+    users["superuser"] = superuser
+    return users
+
+
+def page(client, user, url, repeat):
+    client.force_login(user, backend=BACKEND)
+    best, queries, size = None, 0, 0
+    for attempt in range(repeat):
+        with Queries() as counted:
+            started = time.perf_counter()
+            response = client.get(url)
+            body = b"".join(response.streaming_content) if response.streaming else response.content
+            elapsed = time.perf_counter() - started
+        assert response.status_code == 200, (url, response.status_code)
+        best = elapsed if best is None else min(best, elapsed)
+        queries, size = counted.count, len(body)
+        if attempt == 0:
+            first = (elapsed, counted.count)
+    return {"seconds": best, "queries": queries, "bytes": size, "first_seconds": first[0], "first_queries": first[1]}
+
+
+def child(size, db, out):
+    os.environ["DJANGO_SQLITE_PATH"] = str(db)
+    import django
+
+    django.setup()
+    from django.core.cache import cache
+    from django.test import Client
+    from django.urls import reverse
+
+    from benchmarks.summary import seed
+    from jobs.enums import Kind
+    from jobs.models import Job
+    from jobs.runners import RUNNERS
+    from jobs.services import job_execute
+    from scoring.models import Rubric
+
+    started = time.perf_counter()
+    seed(size)
+    seeded = time.perf_counter() - started
+    users = people()
+    client = Client()
+    pages = {
+        "home (填报人)": (users["clerk"], reverse("home")),
+        "home (财政审核人)": (users["reviewer"], reverse("home")),
+        "home (管理员)": (users["admin"], reverse("home")),
+        "review queue": (users["reviewer"], reverse("review_queue")),
+        "dashboard": (users["admin"], reverse("manage_year_dashboard", args=[2021])),
+        "admin: reports": (users["superuser"], reverse("admin:reports_report_changelist")),
+        "admin: departments": (users["superuser"], reverse("admin:departments_department_changelist")),
+        "admin: audit": (users["superuser"], reverse("admin:audit_auditevent_changelist")),
+    }
+    results = {"size": size, "seed_seconds": seeded, "pages": {}, "jobs": {}}
+    cache.clear()
+    for name, (user, url) in pages.items():
+        results["pages"][name] = page(client, user, url, 3)
+
+    def run(kind, params, title):
+        job = Job.objects.create(kind=kind, owner=users["admin"], title=title, params=params)
+        with Queries() as counted:
+            began = time.perf_counter()
+            status = job_execute(job.pk, 1, runner=RUNNERS[kind])
+            elapsed = time.perf_counter() - began
+        job.refresh_from_db()
+        assert status == "succeeded", (kind, status, job.error)
+        return job, elapsed, counted.count
+
+    job, elapsed, queries = run(Kind.WORKBOOK, {"year": 2021}, "2021年度汇总表")
+    results["jobs"]["workbook"] = {"seconds": elapsed, "queries": queries, "bytes": job.result.size,
+                                   "rows": job.total, "per_second": job.total / elapsed}
+    rubric = Rubric.objects.order_by("pk").first()
+    job, elapsed, queries = run(Kind.YEAR_OPEN, {"year": 2022, "rubric": rubric.pk, "deadline": "2023-05-31"},
+                                "开启2022年度")
+    results["jobs"]["year opening"] = {"seconds": elapsed, "queries": queries, "bytes": 0, "rows": size,
+                                       "per_second": size / elapsed}
+    results["peak_rss_mib"] = peak_rss_mib()
+    Path(out).write_text(json.dumps(results, ensure_ascii=False))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 15000])
+    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        size, db, out = args.child
+        child(int(size), db, out)
+        return
+    with tempfile.TemporaryDirectory() as scratch:
+        scratch = Path(scratch)
+        template = scratch / "migrated.sqlite3"
+        env = {**os.environ, "DJANGO_SQLITE_PATH": str(template), "DJANGO_MEDIA_ROOT": str(scratch / "media")}
+        subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+        runs = []
+        for size in args.sizes:
+            db = scratch / f"scale-{size}.sqlite3"
+            shutil.copy(template, db)
+            out = scratch / f"scale-{size}.json"
+            began = time.perf_counter()
+            subprocess.run([sys.executable, __file__, "--child", str(size), str(db), str(out)], cwd=ROOT,
+                           env={**env, "DJANGO_SQLITE_PATH": str(db)}, check=True)
+            runs.append(json.loads(out.read_text()))
+            print(f"{size} departments: seeded in {runs[-1]['seed_seconds']:.0f} s, measured in "
+                  f"{time.perf_counter() - began:.0f} s, peak RSS {runs[-1]['peak_rss_mib']:.0f} MiB", flush=True)
+            db.unlink()
+    report(runs)
+
+
+def joined(cells, key, fmt):
+    return " / ".join(format(cell[key], fmt) for cell in cells)
+
+
+def report(runs):
+    small, large = runs[0], runs[-1]
+    sizes = " / ".join(f"{r['size']:,}" for r in runs)
+    print(f"\n| page | ms at {sizes} | queries | KiB | ratio {large['size']:,}/{small['size']:,} |")
+    print("|---|---|---|---|---|")
+    worst = 0
+    for name in small["pages"]:
+        cells = [dict(r["pages"][name], ms=r["pages"][name]["seconds"] * 1000,
+                      kib=r["pages"][name]["bytes"] / 1024) for r in runs]
+        ratio = cells[-1]["seconds"] / cells[0]["seconds"]
+        worst = max(worst, ratio)
+        print(f"| {name} | {joined(cells, 'ms', '.0f')} | {joined(cells, 'queries', 'd')} | "
+              f"{joined(cells, 'kib', '.1f')} | {ratio:.2f} |")
+    print(f"\n| job | s at {sizes} | queries | rows or departments per second | ratio |")
+    print("|---|---|---|---|---|")
+    for name in small["jobs"]:
+        cells = [r["jobs"][name] for r in runs]
+        print(f"| {name} | {joined(cells, 'seconds', '.2f')} | {joined(cells, 'queries', 'd')} | "
+              f"{joined(cells, 'per_second', '.0f')} | {cells[-1]['seconds'] / cells[0]['seconds']:.1f} |")
+    print(f"\npeak RSS (MiB): {joined(runs, 'peak_rss_mib', '.0f')}")
+    print(f"worst page ratio {worst:.2f} (target ≤ {PAGE_RATIO_LIMIT})")
+    sys.exit(0 if worst <= PAGE_RATIO_LIMIT else 1)
+
+
+if __name__ == "__main__":
+    main()
