@@ -2,8 +2,8 @@
 what the reviewers said, with a chart of scores and completion (an SVG drawn here, no script, no CDN).
 
 Read only, in a fixed number of queries whatever the number of years. Reviewers' findings are the
-comments of the report's and the declaration's returns and approvals and the 财政 opinion, until a
-findings model (整改) exists to read instead.
+report's 问题与整改 (followup.Finding, read through the report's `findings` relation) and, beside them,
+the comments of the report's and the declaration's returns and approvals and the 财政 opinion.
 """
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -54,7 +54,8 @@ class ArchiveYear:
     self_total: Decimal | None = None
     review_total: Decimal | None = None
     grade: str = ""
-    findings: list = field(default_factory=list)
+    findings: list = field(default_factory=list)  # review comments (Finding rows of this module)
+    issues: list = field(default_factory=list)  # the report's 问题与整改 (followup.Finding)
 
     @property
     def final_total(self):
@@ -82,7 +83,7 @@ def department_archive(department):
     reports = list(
         Report.objects.filter(department=department).select_related("evaluation_year", "department")
         .prefetch_related(
-            "scores", "evaluation_year__grade_bands",
+            "scores", "evaluation_year__grade_bands", "findings",
             Prefetch("status_changes", queryset=StatusChange.objects.exclude(comment="").select_related("by")
                      .order_by("at", "pk"), to_attr="commented_changes"),
         )
@@ -119,6 +120,7 @@ def department_archive(department):
             entry.shortfalls = [row.indicator.name for row in carried.rows if row.completion.shortfall]
             entry.completion = mean_rate(completions)
             entry.adjusted = len(carried.adjustments)
+        entry.issues = list(report.findings.all())
         for change in report.commented_changes:
             entry.findings.append(Finding(_("自评报告"), _move_label(change, ReportStatus), _name(change.by),
                                           change.at, change.comment))

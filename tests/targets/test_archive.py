@@ -1,9 +1,12 @@
 """A department's 绩效档案: year by year targets, completion, scores, grades and reviewers' comments."""
+import datetime
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
+from followup.enums import FindingCategory
+from followup.models import Finding
 from reports.models import ScoreEntry
 from targets.archive import archive_chart, department_archive
 from targets.enums import Status
@@ -91,7 +94,19 @@ def test_the_archive_reads_a_fixed_number_of_queries_whatever_the_years(client, 
     login(client, people.clerk)
     client.get(reverse("department_archive", args=[people.department.pk]))  # warm the session
 
-    with django_assert_num_queries(21):
+    with django_assert_num_queries(23):
         response = client.get(reverse("department_archive", args=[people.department.pk]))
 
     assert response.status_code == 200
+
+
+def test_the_archive_lists_the_reports_findings_and_their_rectification(client, people):
+    _declaration, report = history(people)
+    Finding.objects.create(report=report, category=FindingCategory.TARGETS, description="绩效目标偏离实际。",
+                           deadline=datetime.date(2022, 6, 30), created_by=people.reviewer, measures="重新测算指标值。")
+    login(client, people.head)
+
+    page = client.get(reverse("department_archive", args=[people.department.pk])).content.decode()
+
+    assert department_archive(people.department)[-1].issues[0].description == "绩效目标偏离实际。"
+    assert 'class="issue"' in page and "绩效目标偏离实际。" in page and "重新测算指标值。" in page
