@@ -418,6 +418,7 @@ OTHER_OWNERS = {
     "password_change": "the signed-in user's own password (tests/accounts/test_views.py)",
     "otp_verify": "the signed-in user's own second factor (tests/accounts/test_views.py)",
     "otp_setup": "the signed-in user's own second factor enrolment (tests/accounts/test_views.py)",
+    "session_renew": "POST only, renews the poster's own session, 401 without one (tests/rescue/test_middleware.py)",
 }
 OTHER_PREFIXES = {
     "admin/": "Django's admin site: staff only, guarded by admin.site and tested in tests/*/test_admin.py",
