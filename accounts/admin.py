@@ -7,7 +7,9 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext_lazy
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.admin_zh import ChinesePermissionsMixin, TOTPDeviceAdmin, name_apps
 from accounts.enums import AdminRole
 from accounts.models import User
 from accounts.roles import PRIVILEGE_FIELDS
@@ -42,7 +44,7 @@ def _all_fields(fieldsets):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(ChinesePermissionsMixin, BaseUserAdmin):
     """The system admin manages ordinary accounts; only the security admin grants privileges
     (PRIVILEGE_FIELDS) and resets or deactivates 三员 and superuser accounts; nobody changes their
     own account here, and only a superuser makes a superuser (accounts/rules.py)."""
@@ -105,10 +107,13 @@ class UserAdmin(BaseUserAdmin):
 
 
 admin.site.unregister(Group)
+admin.site.unregister(TOTPDevice)
+admin.site.register(TOTPDevice, TOTPDeviceAdmin)
+name_apps()
 
 
 @admin.register(Group)
-class GroupAdmin(BaseGroupAdmin):
+class GroupAdmin(ChinesePermissionsMixin, BaseGroupAdmin):
     """Nobody changes the permissions of a group they belong to (that would grant them to themselves)."""
 
     def has_change_permission(self, request, obj=None):
