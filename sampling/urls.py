@@ -6,6 +6,7 @@ urlpatterns = [
     path("sampling/draws/", views.draws, name="sampling_draws"),
     path("sampling/draws/new/", views.draw_new, name="sampling_draw_new"),
     path("sampling/draws/<int:pk>/", views.draw_detail, name="sampling_draw"),
+    path("sampling/draws/<int:pk>/json/", views.draw_json, name="sampling_draw_json"),
     path("sampling/draws/<int:pk>/deviation/", views.deviation, name="sampling_deviation"),
     path("sampling/sheets/", views.my_sheets, name="sampling_sheets"),
     path("sampling/sheets/<int:pk>/", views.sheet, name="sampling_sheet"),

@@ -4,10 +4,12 @@ Draws and panels are fetched through sampling.selectors (an admin's work: anyone
 sheets through sheets_of (a scorer sees only the sheets assigned to them: any other sheet is a 404).
 Every change goes through sampling.services.
 """
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -16,8 +18,10 @@ from evalsite.paging import page_of
 from reports.enums import Status
 from reports.models import Report, ScoreEntry
 from reports.selectors import reports_visible_to
+from reports.views.output import content_disposition
 from sampling.enums import SampleBy
 from sampling.forms import AssignForm, DrawForm, PanelForm, SheetForm
+from sampling.interchange import draw_export
 from sampling.selectors import (
     deviation_table,
     draws_visible_to,
@@ -160,6 +164,18 @@ def deviation(request, pk):
     return render(request, "sampling/deviation.html", {
         "draw": draw, "departments": departments, "offices": offices, "overall": overall,
     })
+
+
+@login_required
+def draw_json(request, pk):
+    """The draw as an `evalsite-sampling` document (seed, filters, candidates, sample, re-reviews)."""
+    draw = _draw(request, pk)
+    _administer(request)
+    body = json.dumps(draw_export(draw), ensure_ascii=False, indent=2)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = content_disposition(
+        f"{draw.evaluation_year.year}年度抽评{draw.pk}.json", fallback=f"sampling-{draw.pk}.json")
+    return response
 
 
 # --- Score sheets ---------------------------------------------------------------------------------

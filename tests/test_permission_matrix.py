@@ -366,6 +366,7 @@ SAMPLING_ENDPOINTS = (
     Endpoint("sampling_draw", "POST", only({"admin"}, 302, changes=True), args=_draw_pk,
              data=lambda w: {"report": w["report"].pk, "scorer": w["rereviewer2"].pk}),
     Endpoint("sampling_deviation", "GET", only({"admin"}, 200), args=_draw_pk),
+    Endpoint("sampling_draw_json", "GET", only({"admin"}, 200), args=_draw_pk),
     Endpoint("sampling_sheets", "GET", only(set(ROLES), 200), args=lambda w: []),
     Endpoint("sampling_sheet", "GET", only({"other_reviewer"}, 200), args=lambda w: [w["sheet"].pk]),
     Endpoint("sampling_sheet", "POST", only({"other_reviewer"}, 302, changes=True), args=lambda w: [w["sheet"].pk],
