@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 HEADER_FIELDS = ("at", "event", "username", "ip", "method", "path", "object_type", "object_id", "object_repr",
                  "success", "detail", "hash")
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "|", "%", "＝", "＋", "－", "＠")
 
 
 def _text(value):
@@ -23,12 +23,14 @@ def audit_rows(queryset):
         _("成功"), _("详情"), _("哈希"),
     ]
     for event in queryset.order_by("id").iterator(chunk_size=2000):
-        yield [
+        # Every column through the guard, even those the app fills itself (method, IP, hash): a tampered
+        # or future column must not become a formula either.
+        yield [_text(value) for value in (
             timezone.localtime(event.at).strftime("%Y-%m-%d %H:%M:%S"), event.get_event_display(),
-            _text(event.username), event.ip, event.method, _text(event.path), event.object_type,
-            _text(event.object_id), _text(event.object_repr), _("是") if event.success else _("否"),
-            _text(event.detail), event.hash,
-        ]
+            event.username, event.ip, event.method, event.path, event.object_type,
+            event.object_id, event.object_repr, _("是") if event.success else _("否"),
+            event.detail, event.hash,
+        )]
 
 
 def audit_csv(queryset):
