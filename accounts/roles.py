@@ -20,7 +20,7 @@ ADMIN_ROLE_PERMISSIONS = {
         "axes.*", "otp_totp.*",
     ),
     # The audit log, nothing else.
-    AdminRole.AUDIT: ("audit.view_auditevent", "audit.export_auditevent"),
+    AdminRole.AUDIT: ("audit.view_auditevent", "audit.export_auditevent", "audit.view_tally"),
 }
 
 # Business roles (departments.Membership) each 三员 role may not hold: none, not even the bureau's

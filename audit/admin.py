@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy
 
 from audit.enums import Event
 from audit.exporters import audit_csv
-from audit.models import AuditEvent
+from audit.models import AuditEvent, Tally
 from audit.services import audit_record
 
 
@@ -41,3 +41,22 @@ class AuditEventAdmin(admin.ModelAdmin):
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
         response["Content-Disposition"] = f'attachment; filename="audit-{stamp}.csv"'
         return response
+
+
+@admin.register(Tally)
+class TallyAdmin(admin.ModelAdmin):
+    """Read-only: the anonymous request counts (the /verify/ page's misses and refusals per address and day)."""
+
+    list_display = ("window", "kind", "ip", "count", "last_at", "last_path")
+    list_filter = ("kind", "window")
+    search_fields = ("ip",)
+    readonly_fields = [f.name for f in Tally._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

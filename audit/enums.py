@@ -37,3 +37,11 @@ GENESIS_HASH = "0" * 64
 
 # Retention may be configured longer, never shorter (网络安全法 第二十一条: 不少于六个月).
 MIN_RETENTION_DAYS = 181
+
+
+class TallyKind(models.TextChoices):
+    """What an audit.Tally counts (anonymous requests are counted, not chained one row each)."""
+
+    VERIFY = "verify", _("核验页请求（限流窗口）")
+    VERIFY_MISS = "verify_miss", _("核验页令牌不存在")
+    VERIFY_LIMITED = "verify_limited", _("核验页请求过于频繁")

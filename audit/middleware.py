@@ -39,7 +39,7 @@ class AuditMiddleware:
         reason = getattr(request, "audit_denial_reason", "")
         if status == 403:
             audit_record(event=Event.PERMISSION_DENIED, request=request, success=False, detail=reason or "HTTP 403")
-        elif status == 404 and _is_report_view(request):
+        elif status == 404 and _is_report_view(request) and not getattr(request, "audit_miss_counted", False):
             audit_record(event=Event.PERMISSION_DENIED, request=request, success=False, detail=reason or "HTTP 404")
         elif (
             status == 200 and response.has_header("Content-Disposition")

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from audit.enums import Event
+from audit.enums import Event, TallyKind
 
 
 class AppendOnlyError(Exception):
@@ -110,3 +110,29 @@ class AuditEvent(models.Model):
 def chain_mac(message):
     """The audit log's keyed hash of `message` (hex), with settings.AUDIT_HMAC_KEY."""
     return hmac.new(settings.AUDIT_HMAC_KEY.encode(), message.encode(), hashlib.sha256).hexdigest()
+
+
+class Tally(models.Model):
+    """Anonymous requests counted per kind, address and window, instead of one chained row each.
+
+    The public /verify/ page counts every request per minute (its rate limit: one atomic UPDATE, so it holds
+    across gunicorn workers and app servers sharing the database) and its misses and refusals per day; the
+    first of each per address and day is also an audit row (audit.tallies).
+    """
+
+    kind = models.CharField(_("类别"), max_length=20, choices=TallyKind.choices)
+    ip = models.CharField(_("IP地址"), max_length=45)
+    window = models.DateTimeField(_("时段起点"))
+    count = models.PositiveIntegerField(_("次数"), default=0)
+    last_path = models.CharField(_("最近请求路径"), max_length=300, blank=True)
+    last_at = models.DateTimeField(_("最近时间"))
+
+    class Meta:
+        verbose_name = _("匿名请求计数")
+        verbose_name_plural = _("匿名请求计数")
+        ordering = ["-window", "kind", "ip"]
+        default_permissions = ("view",)
+        constraints = [models.UniqueConstraint(fields=["kind", "ip", "window"], name="audit_tally_unique")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.ip} {self.window:%Y-%m-%d %H:%M} ×{self.count}"

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from audit.db import purging
 from audit.enums import FILE_EVENTS, GENESIS_HASH, MIN_RETENTION_DAYS, Event
-from audit.models import AuditEvent
+from audit.models import AuditEvent, Tally
 
 # The request being served, set by audit.middleware.AuditContextMiddleware, so that code
 # without a request at hand (workflow.move, admin LogEntry signals) still records the IP.
@@ -261,6 +261,7 @@ def audit_purge(*, days, username="manage.py purge_audit"):
     detail = {"cutoff": cutoff.isoformat(), "days": days, "deleted": deleted, "first_kept_prev_hash": anchor}
     purge_row = audit_record(event=Event.AUDIT_PURGE, username=username, detail=json.dumps(detail, sort_keys=True))
     last_deleted_pk = first_kept.pk if first_kept else purge_row.pk
+    Tally.objects.filter(window__lt=cutoff).delete()  # the anonymous counts follow the log's retention
     token = purging.set(True)  # what SQLite's trigger asks (audit_may_delete(), audit.db)
     try:
         with connection.cursor() as cursor:

@@ -262,6 +262,8 @@ AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "365"))
 # Behind a reverse proxy, the request.META key holding the client address (e.g. HTTP_X_REAL_IP).
 AUDIT_CLIENT_IP_HEADER = os.environ.get("AUDIT_CLIENT_IP_HEADER", "")
 CSRF_FAILURE_VIEW = "audit.views.csrf_failure"
+# Requests per client address and minute the public /verify/ page answers (audit.tallies); past it, HTTP 429.
+VERIFY_RATE_PER_MINUTE = int(os.environ.get("VERIFY_RATE_PER_MINUTE", "20"))
 # Key of the audit chain's HMAC (docs/security.md): its own secret, not SECRET_KEY (which signs cookies and is
 # known to every app server's operator), never stored in the database, so someone who can write the database
 # cannot recompute the chain. Required when debug is off.

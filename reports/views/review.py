@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
+from audit.enums import TallyKind
+from audit.tallies import anonymous_miss_record, verify_rate_exceeded
 from evalsite.paging import page_of
 from reports.approval import digest_matches, pdf_state_context
 from reports.changes import described, score_labels_of
@@ -332,7 +334,16 @@ def notices(request):
 def verify(request, token):
     """Whether a digest (as printed on an approved report's PDF) is the report's, or (POST) whether an
     uploaded PDF is byte for byte its archived PDF: no login, and only the report's year, department and
-    approval date are shown. The upload is hashed as it arrives and never stored (reports.verification)."""
+    approval date are shown. The upload is hashed as it arrives and never stored (reports.verification).
+    Rate-limited per client address before anything is read; an anonymous miss is counted, not chained
+    (audit.tallies)."""
+    if verify_rate_exceeded(request):
+        anonymous_miss_record(kind=TallyKind.VERIFY_LIMITED, request=request)
+        request.audit_miss_counted = True
+        response = render(request, "reports/review/verify_limited.html", status=429)
+        response["Retry-After"] = "60"
+        response["Cache-Control"] = "no-store"
+        return response
     if request.method == "POST":
         request.upload_handlers = [DigestUploadHandler(request, max_bytes=settings.EVAL_VERIFY_UPLOAD_MAX_BYTES)]
     return _verify(request, token)
@@ -341,10 +352,15 @@ def verify(request, token):
 @csrf_protect
 @require_http_methods(["GET", "POST"])
 def _verify(request, token):
-    report = get_object_or_404(
-        Report.objects.select_related("department", "evaluation_year").exclude(verification_token=""),
-        verification_token=token, status=S.APPROVED,
+    report = (
+        Report.objects.select_related("department", "evaluation_year").exclude(verification_token="")
+        .filter(verification_token=token, status=S.APPROVED).first()
     )
+    if report is None:
+        if not request.user.is_authenticated:
+            anonymous_miss_record(kind=TallyKind.VERIFY_MISS, request=request)
+            request.audit_miss_counted = True
+        raise Http404
     form = VerifyForm(request.GET or None)
     result = None
     if form.is_valid() and form.cleaned_data["digest"].strip():

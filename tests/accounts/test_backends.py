@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 def test_the_audit_admin_may_read_and_export_the_audit_log_and_nothing_else():
     user = UserFactory(admin_role=AdminRole.AUDIT, is_staff=True)
 
-    assert user.get_all_permissions() == {"audit.view_auditevent", "audit.export_auditevent"}
+    assert user.get_all_permissions() == {"audit.view_auditevent", "audit.export_auditevent", "audit.view_tally"}
 
 
 def test_the_system_admin_manages_accounts_and_configuration_not_roles_or_the_log():
