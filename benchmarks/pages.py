@@ -89,8 +89,9 @@ def main():
         if not args.db:
             prepare(db)
         else:
-            subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT,
-                           env={**os.environ, "DJANGO_SQLITE_PATH": str(db)}, check=True)
+            for command in (["migrate", "--noinput", "-v0"], ["collectstatic", "--noinput", "-v0"]):
+                subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT,
+                               env={**os.environ, "DJANGO_SQLITE_PATH": str(db)}, check=True)
         os.environ["DJANGO_SQLITE_PATH"] = str(db)
         import django
 
