@@ -167,3 +167,14 @@ def test_the_next_review_shows_what_changed_in_each_marked_place(client, people,
         "评分表 · 资金结余 · 扣分原因和其他说明 有结余，但未超过上年结转。 （空）",
         "评分表 · 公务卡刷卡率 未修改",
     ]
+
+
+def test_the_editor_offers_submitting_only_to_who_may_submit_now(client, people, report):
+    login(client, people.clerk)
+    draft = client.get(reverse("report_section", args=[report.pk, "cover"])).content.decode()
+    report = advance(report, people, Status.DEPT_REVIEW)
+
+    submitted = client.get(reverse("report_section", args=[report.pk, "cover"])).content.decode()
+
+    assert (text_of(draft, "link-check"), text_of(submitted, "link-check")) == ("检查并提交", "检查结果")
+    assert 'id="btn-submit"' not in client.get(reverse("report_check", args=[report.pk])).content.decode()
