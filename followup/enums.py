@@ -34,11 +34,6 @@ class NoticeKind(models.TextChoices):
     RESULT = "result", _("结果应用")
 
 
-class ReminderSubject(models.TextChoices):
-    REPORT = "report", _("自评报告")
-    FINDING = "finding", _("整改")
-
-
 # Days before a deadline at which one reminder goes out (0: on the day).
 REMINDER_DAYS = (7, 3, 1, 0)
 

@@ -3,7 +3,7 @@ validate again (followup.validators), and their errors land at the field."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from followup.enums import CONSEQUENCE_SUGGESTIONS, FindingCategory, FindingStatus
+from followup.enums import FindingCategory, FindingStatus
 from followup.models import NAME_LENGTH, NOTE_LENGTH, TEXT_LENGTH
 
 DATE_MESSAGES = {"invalid": _("请输入日期，如 2022-06-30。"), "required": _("请填写日期。")}
@@ -98,5 +98,3 @@ class ExtensionForm(forms.Form):
         self.fields["department"].queryset = departments
         _style(self)
 
-
-SUGGESTIONS = CONSEQUENCE_SUGGESTIONS

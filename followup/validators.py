@@ -4,7 +4,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from followup.models import MAX_PLACES, NAME_LENGTH, NOTE_LENGTH, TEXT_LENGTH
+from followup.models import MAX_PLACES, NAME_LENGTH, TEXT_LENGTH
 
 
 def validate_text(field, value, *, label, limit=TEXT_LENGTH, required=True):
@@ -57,5 +57,3 @@ def validate_reply(*, measures, responsible, completed_on, today):
         raise ValidationError(errors)
     return {**cleaned, "completed_on": completed_on}
 
-
-NOTE_LIMIT = NOTE_LENGTH
