@@ -67,8 +67,9 @@ TOP_LEVEL = (
 # any) describes files the document does not carry.
 EXPORT_ONLY = frozenset({"status", "evidence", "followup", "derived"})
 
-NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
-ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# ASCII digits only: Python's \d, Decimal() and int() also take "١٢٣", "５" and "𝟓".
+NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 MAX_COUNT = 2147483647
 
 

@@ -130,7 +130,13 @@ def test_import_report_of_a_broken_document_lists_every_problem_and_writes_nothi
 @pytest.mark.parametrize(("content", "message"), [
     ("{'year': 2021}", "不是有效的 JSON（第1行第2列附近有语法错误）。"),
     (b"\xff\xfe", "不是 UTF-8 编码的文本。"),
-])
+    ('{"report": {"title": "\\ud800"}}', "$.report.title 含有不成对的代理字符（如 \\ud800），不是有效的 Unicode 文本。"),
+    ("[" * 100_000 + "]" * 100_000, "JSON 嵌套过深（超过32层），不是本系统的交换文档。"),
+    ('{"year": ' + "9" * 5001 + "}", "数字过长（5001位）；金额应写成带两位小数的字符串。"),
+    ('{"year": NaN}', "不允许 NaN：JSON 中的数字必须是有限值。"),
+    ('{"year": -Infinity}', "不允许 -Infinity：JSON 中的数字必须是有限值。"),
+    ('{"year": 1e999}', "数字“1e999”超出范围。"),
+], ids=["syntax", "not-utf8", "lone-surrogate", "deep-nesting", "5001-digits", "nan", "infinity", "overflow"])
 def test_import_report_of_a_file_that_is_not_json_fails_in_chinese(tmp_path, content, message):
     path = tmp_path / "bad.json"
     if isinstance(content, bytes):

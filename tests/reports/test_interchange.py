@@ -425,3 +425,19 @@ def test_an_import_of_a_document_without_the_later_base_data_keys_reads_them_as_
     report = report_import(document=doc)
 
     assert (report.base_data.three_public_prev_budget, report.base_data.satisfaction) == (None, Decimal("98.00"))
+
+
+@pytest.mark.parametrize("value", ["١٢٣", "５", "𝟓", "1.５0", "-١"])
+def test_amounts_accept_ascii_digits_only(value):
+    from reports.interchange.fields import Amount, Problem
+
+    with pytest.raises(Problem):
+        Amount(max_digits=14).parse(value)
+
+
+@pytest.mark.parametrize("value", ["２０２２-05-09", "2022-0５-09"])
+def test_dates_accept_ascii_digits_only(value):
+    from reports.interchange.fields import Date, Problem
+
+    with pytest.raises(Problem):
+        Date().parse(value)

@@ -1,10 +1,10 @@
-import json
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from reports.interchange import report_import
+from reports.interchange.jsontext import document_loads
 
 
 class Command(BaseCommand):
@@ -15,15 +15,15 @@ class Command(BaseCommand):
 
     def handle(self, *args, file, **options):
         try:
-            document = json.loads(Path(file).read_text(encoding="utf-8"))
+            document = document_loads(Path(file).read_text(encoding="utf-8"))
         except FileNotFoundError as error:
             raise CommandError(f"找不到文件 {file}。") from error
         except OSError as error:
             raise CommandError(f"无法读取文件 {file}。") from error
         except UnicodeDecodeError as error:
             raise CommandError(f"文件 {file} 不是 UTF-8 编码的文本。") from error
-        except json.JSONDecodeError as error:
-            raise CommandError(f"文件 {file} 不是有效的 JSON（第{error.lineno}行第{error.colno}列附近有语法错误）。") from error
+        except ValidationError as error:
+            raise CommandError(f"文件 {file} {error.messages[0]}") from error
         try:
             report = report_import(document=document, username="manage.py import_report")
         except ValidationError as error:
