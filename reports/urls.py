@@ -7,6 +7,7 @@ urlpatterns = [
     path("reports/<int:pk>/", output.report_detail, name="report_detail"),
     path("reports/<int:pk>/pdf/", output.report_pdf, name="report_pdf"),
     path("reports/<int:pk>/docx/", output.report_docx, name="report_docx"),
+    path("reports/<int:pk>/dossier.zip", output.report_dossier, name="report_dossier"),
     path("reports/<int:pk>/edit/", editor.edit, name="report_edit"),
     path("reports/<int:pk>/edit/<slug:key>/", editor.section, name="report_section"),
     path("reports/<int:pk>/check/", editor.check, name="report_check"),

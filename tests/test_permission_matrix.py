@@ -123,10 +123,17 @@ def finding_data(world):
             "deadline": (timezone.localdate() + datetime.timedelta(days=30)).isoformat()}
 
 
+def dossier_expect(role, state):
+    """Only an approved report has a dossier; the others' dossier is a 404 for everyone."""
+    expected = seen(200)(role, state)
+    return expected if state == Status.APPROVED or expected[0] != 200 else (404, False)
+
+
 REPORT_ENDPOINTS = (
     Endpoint("report_detail", "GET", seen(200)),
     Endpoint("report_pdf", "GET", seen(200)),
     Endpoint("report_docx", "GET", seen(200)),
+    Endpoint("report_dossier", "GET", dossier_expect),
     Endpoint("report_edit", "GET", seen(302)),
     Endpoint("report_section", "GET", seen(200), args=lambda w: [w["report"].pk, "people"]),
     Endpoint("report_section", "POST", edits(302, "clerk", Status.DRAFT), args=lambda w: [w["report"].pk, "people"],

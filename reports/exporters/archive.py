@@ -90,11 +90,12 @@ def evidence_names(report):
     return names
 
 
-def _write_evidence(archive, sink, report):
-    """Copy the report's evidence into the ZIP chunk by chunk, handing each chunk to the stream; a file
-    missing from the store is named in the returned list instead."""
+def _write_evidence(archive, sink, report, *, prefix=""):
+    """Copy the report's evidence into the ZIP (under `prefix`) chunk by chunk, handing each chunk to the
+    stream; a file missing from the store is named in the returned list instead."""
     missing = []
     for name, evidence in evidence_names(report):
+        name = prefix + name
         try:
             source = evidence.file.open("rb")
         except OSError:

@@ -1,15 +1,17 @@
 """The finished 附件2-1: the HTML page and its PDF download (one body, see reports.rendering)."""
+import tempfile
 from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from reports.approval import PDF_FAILED, PDF_STATE_LABELS, archive_pdf, pdf_state_context
 from reports.docx import report_docx_bytes, report_docx_filename
 from reports.enums import Status
+from reports.exporters.dossier import build_dossier, dossier_filename
 from reports.pdf import archive_is_current, report_pdf_bytes, report_pdf_filename
 from reports.rendering import report_output_context
 from reports.selectors import reports_visible_to
@@ -27,7 +29,9 @@ def _report_for(request, pk):
 def report_detail(request, pk):
     """The form as the seed prints it, in the browser (printable), with the state of an approved PDF."""
     report = _report_for(request, pk)
-    return render(request, "reports/report_detail.html", {**report_output_context(report), **pdf_state_context(report)})
+    return render(request, "reports/report_detail.html", {
+        **report_output_context(report), **pdf_state_context(report), "has_dossier": report.status == Status.APPROVED,
+    })
 
 
 @login_required
@@ -51,6 +55,7 @@ def report_pdf(request, pk):
     return response
 
 
+DOSSIER_SPOOL_BYTES = 8 * 1024 * 1024  # a dossier larger than this (its evidence) is built in a temporary file
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -61,6 +66,23 @@ def report_docx(request, pk):
     response = HttpResponse(report_docx_bytes(report), content_type=DOCX_TYPE)
     response["Content-Disposition"] = content_disposition(
         report_docx_filename(report), fallback=f"report-{report.evaluation_year.year}-{report.department.code}.docx",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def report_dossier(request, pk):
+    """An approved report's dossier (档案) ZIP: PDF, DOCX, JSON document, 审核记录 and 佐证材料 (reports.exporters.dossier)."""
+    report = _report_for(request, pk)
+    if report.status != Status.APPROVED:
+        raise Http404
+    spool = tempfile.SpooledTemporaryFile(max_size=DOSSIER_SPOOL_BYTES)
+    build_dossier(report, spool)
+    spool.seek(0)
+    response = FileResponse(spool, content_type="application/zip")
+    response["Content-Disposition"] = content_disposition(
+        dossier_filename(report), fallback=f"dossier-{report.evaluation_year.year}-{report.department.code}.zip",
     )
     response["Cache-Control"] = "private, no-store"
     return response
