@@ -290,6 +290,7 @@ class NarrativeSection:
     title: str
     depth: int
     paragraphs: list
+    writable: bool = True  # holds text of its own (not only a heading over others)
 
 
 def narrative_sections(narrative):
@@ -299,7 +300,8 @@ def narrative_sections(narrative):
     for key, depth, number, title in OUTLINE:
         text = "" if key in HEADINGS_ONLY else texts.get(key, "")
         paragraphs = [line.strip() for line in text.splitlines() if line.strip()]
-        sections.append(NarrativeSection(number=number, title=str(title), depth=depth, paragraphs=paragraphs))
+        sections.append(NarrativeSection(number=number, title=str(title), depth=depth, paragraphs=paragraphs,
+                                         writable=key not in HEADINGS_ONLY))
     return sections
 
 
@@ -395,3 +397,55 @@ def report_output_context(report):
 
 def _paragraphs(text):
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+# --- The blank form (空白表) ----------------------------------------------------------------------
+BLANK_NAME = "_" * 16  # a line to sign or write a name on
+BLANK_ROWS = 5  # rows left for hand-filled lists (定性目标, 评价人员) and 3 per 收支 table
+
+
+@dataclass
+class BlankPerson:
+    name: str = ""
+    title: str = ""
+    unit: str = ""
+
+
+def blank_output_context(evaluation_year, bureau=None):
+    """The form of `evaluation_year` with every cell empty, for filling in by hand: the year's rubric,
+    blank rows to write in (the templates make them tall), lines for names and dates. Same keys as
+    report_output_context, plus "blank"."""
+    rubric_rows, points_total, _reviewed = rubric_table(evaluation_year.rubric.indicators.all(), [])
+    tables = {}
+    for key, (_related, columns) in MONEY_COLUMNS.items():
+        table = money_table([], columns)
+        table.rows = [([""], [""] * len(columns)) for _row in range(3)]
+        tables[key] = table
+    return {
+        "report": None,
+        "blank": True,
+        "cover": {
+            "region": bureau.region if bureau else "", "year": evaluation_year.year, "department_name": "",
+            "department_code": "", "method": "", "body": "", "date": BLANK_DATE,
+            "issuer": bureau.issuer if bureau else f"{settings.EVAL_DEFAULT_BUREAU_NAME}（制）",
+        },
+        "overview": {
+            "contact_name": "", "contact_phone": "", "staff_quota": "", "actual_headcount": "",
+            "long_rows": [*long_rows(_("职能职责概述"), []), *long_rows(_("年度主要工作内容"), []),
+                          *long_rows(_("年度部门（单位）总体运行情况及取得的成绩"), [])],
+        },
+        "tables": tables,
+        "qualitative": [QualitativeRow(target="", actual=Cell(lines=[""])) for _row in range(BLANK_ROWS)],
+        "quantitative": quantitative_rows([]),
+        "self_total": "", "review_total": "", "grade": "",
+        "evaluators": [BlankPerson() for _row in range(BLANK_ROWS)],
+        "signoff": {
+            "leader_name": BLANK_NAME, "leader_date": BLANK_DATE, "dept_opinion": [], "dept_head_name": BLANK_NAME,
+            "dept_date": BLANK_DATE, "finance_opinion": [], "finance_head_name": BLANK_NAME,
+            "finance_date": BLANK_DATE, "filler_name": BLANK_NAME, "filler_phone": BLANK_NAME,
+        },
+        "narrative": narrative_sections(None),
+        "rubric": Rubric(rows=rubric_rows, points_total=points_total, self_total="", review_total="", reviewed=False),
+        "digest": "",
+        "verification": None,
+    }

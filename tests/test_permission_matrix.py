@@ -427,6 +427,8 @@ OTHER_OWNERS = {
     "otp_verify": "the signed-in user's own second factor (tests/accounts/test_views.py)",
     "otp_setup": "the signed-in user's own second factor enrolment (tests/accounts/test_views.py)",
     "session_renew": "POST only, renews the poster's own session, 401 without one (tests/rescue/test_middleware.py)",
+    "blank_form_pdf": "any signed-in user: the year's empty form and rubric, no report data (tests/reports/test_blank_form.py)",
+    "blank_form_docx": "any signed-in user: the year's empty form and rubric, no report data (tests/reports/test_blank_form.py)",
 }
 OTHER_PREFIXES = {
     "admin/": "Django's admin site: staff only, guarded by admin.site and tested in tests/*/test_admin.py",

@@ -18,7 +18,6 @@ from docx import Document
 
 from reports.docx.kit import page_setup
 from reports.docx.sections import (
-    blank_signatures,
     cover,
     goals,
     money,
@@ -31,8 +30,10 @@ from reports.pdf import report_pdf_filename
 from reports.rendering import report_output_context
 
 
-def build_docx(context, *, blank=False):
-    """The Word document of a form's output context (reports.rendering), as a python-docx Document."""
+def build_docx(context):
+    """The Word document of a form's output context (reports.rendering: a report's, or the blank form's), as a
+    python-docx Document."""
+    blank = context.get("blank", False)
     document = Document()
     document.core_properties.title = _("%(year)s年度%(name)s整体支出绩效自评报告") % {
         "year": context["cover"]["year"], "name": context["cover"]["department_name"]}
@@ -45,14 +46,12 @@ def build_docx(context, *, blank=False):
     people(document, context, blank)
     narrative(document, context, blank)
     rubric(document, context, blank)
-    if blank:
-        blank_signatures(document, context)
     return document
 
 
-def docx_bytes(context, *, blank=False):
+def docx_bytes(context):
     buffer = io.BytesIO()
-    build_docx(context, blank=blank).save(buffer)
+    build_docx(context).save(buffer)
     return buffer.getvalue()
 
 

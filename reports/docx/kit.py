@@ -91,8 +91,8 @@ def th(label, **options):
 class Table:
     """A bordered table of the form on a grid of column widths in percent of the text width."""
 
-    def __init__(self, document, widths_pct, *, size=BODY_PT, borders=True):
-        self.document, self.size = document, size
+    def __init__(self, document, widths_pct, *, size=BODY_PT, borders=True, min_row_mm=None):
+        self.document, self.size, self.min_row_mm = document, size, min_row_mm or None
         self.widths = [Mm(CONTENT_MM * pct / 100) for pct in widths_pct]
         self.table = document.add_table(rows=0, cols=len(widths_pct))
         if borders:
@@ -123,6 +123,8 @@ class Table:
             props.append(OxmlElement("w:tblHeader"))
         if keep:  # rows are kept whole as in the PDF (its long texts are already cut into bounded rows)
             props.append(OxmlElement("w:cantSplit"))
+        if not header and self.min_row_mm:
+            height_mm = max(height_mm or 0, self.min_row_mm)
         if height_mm:
             row.height = Mm(height_mm)
             row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST

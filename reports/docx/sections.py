@@ -71,7 +71,7 @@ def _bottom_line(cell):
 def overview(document, context, blank):
     overview = context["overview"]
     heading(document, _("一、部门（单位）基本概况"), size=13)
-    table = Table(document, [18, 32, 18, 32])
+    table = Table(document, [18, 32, 18, 32], min_row_mm=blank and BLANK_ROW_MM)
     height = BLANK_ROW_MM if blank else None
     table.row([th(_("联系人")), text(overview["contact_name"]), th(_("联络电话")), text(overview["contact_phone"])],
               height_mm=height)
@@ -145,13 +145,12 @@ def money(document, context, blank):
         if key in MONEY_CAPTIONS:
             heading(document, str(MONEY_CAPTIONS[key]), size=11, before=4, after=4)
         data = money.data_pct
-        table = Table(document, [MONEY_ORG_PCT] + [data] * money.columns)
+        table = Table(document, [MONEY_ORG_PCT] + [data] * money.columns, min_row_mm=blank and BLANK_ROW_MM)
         _header_rows(table, headers, 1 + money.columns)
         for org_lines, cells in money.rows:
             table.row([lines(org_lines, align=WD_ALIGN_PARAGRAPH.LEFT), *(C(paragraphs=[[v]]) for v in cells)])
         if not money.rows:
-            for _row in range(3 if blank else 1):
-                table.row([C() for _c in range(1 + money.columns)], height_mm=BLANK_ROW_MM if blank else None)
+            table.row([C() for _c in range(1 + money.columns)])
         if money.total:
             table.row([th(_("合计")), *(C(paragraphs=[[v]], bold=True) for v in money.total)])
         add_paragraph(document, after=4)
@@ -161,7 +160,7 @@ def goals(document, context, blank):
     heading(document, _("三、部门（单位）整体支出绩效自评情况"), size=13)
     height = BLANK_ROW_MM if blank else None
     outer = {"top": False, "bottom": False}
-    table = Table(document, [14, 66, 20])
+    table = Table(document, [14, 66, 20], min_row_mm=blank and BLANK_ROW_MM)
     table.row([th(_("整体支出绩效定性目标及实施计划完成情况"), bottom=False), th(_("预期目标")), th(_("实际完成"))],
               header=True)
     rows = context["qualitative"]
@@ -174,7 +173,7 @@ def goals(document, context, blank):
     _close_outer(table)
     add_paragraph(document, after=4)
 
-    table = Table(document, [14, 13, 12, 41, 20])
+    table = Table(document, [14, 13, 12, 41, 20], min_row_mm=blank and BLANK_ROW_MM)
     table.row([th(_("整体支出绩效定量目标及实施计划完成情况"), bottom=False), th(_("评价内容"), span=2),
                th(_("绩效目标")), th(_("完成情况"))], header=True)
     rows = context["quantitative"]
@@ -216,7 +215,7 @@ def _close_outer(table):
 def people(document, context, blank):
     signoff = context["signoff"]
     heading(document, _("四、评价人员"), size=13)
-    table = Table(document, [20, 25, 30, 25])
+    table = Table(document, [20, 25, 30, 25], min_row_mm=blank and BLANK_ROW_MM)
     table.row([th(_("姓  名")), th(_("职务/职称")), th(_("单  位")), th(_("签  字"))], header=True)
     for person in context["evaluators"]:
         table.row([C(paragraphs=[[person.name]]), C(paragraphs=[[person.title]]), C(paragraphs=[[person.unit]]),
@@ -273,7 +272,7 @@ def narrative(document, context, blank):
         heading(document, f"{section.number}{section.title}", before=8, after=4, **styles[section.depth])
         for paragraph in section.paragraphs:
             add_paragraph(document, [paragraph], indent=True, after=4)
-        if blank and section.title and not section.paragraphs:
+        if blank and section.writable:
             for _line in range(3):
                 _writing_line(document)
 
@@ -298,7 +297,7 @@ def rubric(document, context, blank):
     reviewed = rubric.reviewed
     widths = [pct["level1"], pct["level2"], pct["level3"], 0, 6, 7, *([7] if reviewed else []), 18]
     widths[3] = 100 - sum(widths)
-    table = Table(document, widths, size=RUBRIC_PT)
+    table = Table(document, widths, size=RUBRIC_PT, min_row_mm=blank and BLANK_ROW_MM)
     headers = [_("一级指标"), _("二级指标"), _("三级指标"), _("评分标准"), _("分值"), _("自评得分"),
                *([_("复核得分")] if reviewed else []), _("扣分原因和其他说明")]
     table.row([th(h) for h in headers], header=True)
@@ -320,11 +319,3 @@ def rubric(document, context, blank):
     if reviewed:
         total.append(C(paragraphs=[[rubric.review_total]], bold=True))
     table.row([*total, C()], height_mm=BLANK_ROW_MM if blank else None)
-
-
-def blank_signatures(document, context):
-    """The blank form's closing lines: who filled it in, who checked it, and when."""
-    for label in (_("填表人（签名）："), _("审核人（签名）："), _("填表日期：")):
-        add_paragraph(document, [label + "_" * 24], before=10)
-
-

@@ -8,13 +8,15 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from departments.services import bureau_default
 from reports.approval import PDF_FAILED, PDF_STATE_LABELS, archive_pdf, pdf_state_context
-from reports.docx import report_docx_bytes, report_docx_filename
+from reports.docx import docx_bytes, report_docx_bytes, report_docx_filename
 from reports.enums import Status
 from reports.exporters.dossier import build_dossier, dossier_filename
-from reports.pdf import archive_is_current, report_pdf_bytes, report_pdf_filename
-from reports.rendering import report_output_context
+from reports.pdf import archive_is_current, html_to_pdf, report_pdf_bytes, report_pdf_filename, report_pdf_html
+from reports.rendering import blank_output_context, report_output_context
 from reports.selectors import reports_visible_to
+from scoring.models import EvaluationYear
 
 
 def _report_for(request, pk):
@@ -86,6 +88,35 @@ def report_dossier(request, pk):
     )
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def _blank_context(year):
+    evaluation_year = get_object_or_404(EvaluationYear.objects.select_related("rubric"), year=year)
+    return evaluation_year, blank_output_context(evaluation_year, bureau_default())
+
+
+@login_required
+def blank_form_pdf(request, year):
+    """The year's blank form (空白表) as PDF: its rubric, empty rows to write in, lines for names and dates."""
+    evaluation_year, context = _blank_context(year)
+    response = HttpResponse(html_to_pdf(report_pdf_html(None, context)), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition(
+        blank_form_filename(evaluation_year, "pdf"), fallback=f"blank-form-{year}.pdf")
+    return response
+
+
+@login_required
+def blank_form_docx(request, year):
+    """The year's blank form (空白表) as a Word document, from the same context as its PDF."""
+    evaluation_year, context = _blank_context(year)
+    response = HttpResponse(docx_bytes(context), content_type=DOCX_TYPE)
+    response["Content-Disposition"] = content_disposition(
+        blank_form_filename(evaluation_year, "docx"), fallback=f"blank-form-{year}.docx")
+    return response
+
+
+def blank_form_filename(evaluation_year, extension):
+    return f"{evaluation_year.year}年度部门（单位）整体支出绩效自评报告（空白表）.{extension}"
 
 
 def content_disposition(filename, *, fallback, disposition="attachment"):
