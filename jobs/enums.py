@@ -7,6 +7,7 @@ class Kind(models.TextChoices):
     YEAR_ZIP = "year_zip", _("已审定报告压缩包（ZIP）")
     YEAR_OPEN = "year_open", _("开启年度")
     RERENDER = "rerender", _("重新生成年度PDF")
+    YEAR_DOSSIERS = "year_dossiers", _("年度档案压缩包（ZIP）")
 
 
 class Status(models.TextChoices):

@@ -2,7 +2,7 @@
 
 Each runner works as the job's owner (reports_visible_to(job.owner)), reports its progress, and produces
 its result through jobs.services (which records it once). Other apps' long work joins here as another kind:
-the per-report dossier ZIP (#16) and deadline reminders (#19) become RUNNERS entries once they exist.
+the year's dossiers (#16) are one; deadline reminders (#19) become another once they exist.
 """
 import datetime
 import tempfile
@@ -124,9 +124,26 @@ def run_rerender(job, progress):
         "count": len(ids), "failed": failed})
 
 
+def run_year_dossiers(job, progress):
+    """Every approved report's dossier (reports.exporters.dossier, #16) as folders of one ZIP, in a temporary file."""
+    from reports.exporters.dossier import year_dossiers_zip
+
+    evaluation_year = _year(job)
+    reports = reports_visible_to(job.owner)
+    progress.set_total(approved_pdfs(reports, evaluation_year).count())
+    handle = tempfile.TemporaryFile()
+    for chunk in year_dossiers_zip(reports, evaluation_year):
+        handle.write(chunk)
+        progress.write()  # no count per report from the exporter; this still lets a cancellation stop it
+    handle.seek(0)
+    return Outcome(file=handle, filename=f"{evaluation_year.year}年度已审定报告档案.zip",
+                   summary=_("已打包%(count)s份已审定报告的档案。") % {"count": progress.total})
+
+
 RUNNERS = {
     Kind.WORKBOOK: run_workbook,
     Kind.YEAR_ZIP: run_year_zip,
     Kind.YEAR_OPEN: run_year_open,
     Kind.RERENDER: run_rerender,
+    Kind.YEAR_DOSSIERS: run_year_dossiers,
 }

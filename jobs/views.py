@@ -18,6 +18,7 @@ YEAR_JOBS = {
     Kind.WORKBOOK: "%(year)s年度汇总表（Excel）",
     Kind.YEAR_ZIP: "%(year)s年度已审定报告压缩包（ZIP）",
     Kind.RERENDER: "%(year)s年度已审定报告PDF补生成",
+    Kind.YEAR_DOSSIERS: "%(year)s年度已审定报告档案（ZIP）",
 }
 
 

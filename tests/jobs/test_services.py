@@ -203,3 +203,15 @@ def test_a_year_opening_retried_after_its_commit_does_not_open_the_year_again():
 
     assert again is None
     assert Report.objects.filter(evaluation_year__year=2022).count() == 1
+
+
+def test_the_year_dossiers_job_stores_one_zip_that_says_what_it_holds():
+    import zipfile
+
+    open_year("A1")
+
+    job = job_start(kind=Kind.YEAR_DOSSIERS, owner=admin_user(), title="2021年度档案", params={"year": 2021})
+
+    assert (job.status, job.result_name, job.error) == (Status.SUCCEEDED, "2021年度已审定报告档案.zip", "")
+    with job.result.open("rb") as handle:
+        assert zipfile.ZipFile(handle).namelist() == ["README.txt"]
