@@ -18,6 +18,7 @@ from audit.enums import Event
 from audit.services import audit_record
 from departments.models import Department, Office
 from departments.services import DepartmentSpec, departments_apply
+from evalsite.text import visible
 from evalsite.xlsx import UnreadableWorkbook, xlsx_check
 
 COLUMNS = {"code": "预算编码", "name": "部门名称", "parent_code": "上级预算编码", "office_name": "归口业务科室"}
@@ -76,7 +77,7 @@ def _text(value):
         value = int(value)
     elif isinstance(value, Decimal):
         value = value.normalize()
-    return CONTROL_CHARACTERS.sub("", str(value)).strip()
+    return visible(CONTROL_CHARACTERS.sub("", str(value))).strip()
 
 
 def read_sheet(file):

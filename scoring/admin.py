@@ -16,6 +16,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from evalsite.text import visible
 from evalsite.xlsx import UnreadableWorkbook, xlsx_check
 from scoring import sheets
 from scoring.models import EvaluationYear, GradeBand, Indicator, Rubric
@@ -131,7 +132,7 @@ def export_rubric_sheet(modeladmin, request, queryset):
         modeladmin.message_user(request, _("请只选择一个评分表导出。"), messages.WARNING)
         return None
     response = HttpResponse(rubric_export_sheet(rubrics[0]), content_type=XLSX)
-    response["Content-Disposition"] = content_disposition_header(True, f"{rubrics[0].name}.xlsx")
+    response["Content-Disposition"] = content_disposition_header(True, f"{visible(rubrics[0].name)}.xlsx")
     return response
 
 

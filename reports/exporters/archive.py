@@ -12,6 +12,7 @@ import zipfile
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from evalsite.text import visible
 from reports.enums import Status
 
 logger = logging.getLogger(__name__)
@@ -40,7 +41,7 @@ class _Sink:
 
 def pdf_name(report):
     """The file name inside the ZIP: 预算编码_部门名称_YYYY年度自评报告.pdf, safe on every file system."""
-    name = UNSAFE_NAME.sub("_", f"{report.department.code}_{report.department.name}")
+    name = UNSAFE_NAME.sub("_", visible(f"{report.department.code}_{report.department.name}"))
     return f"{name}_{report.evaluation_year.year}年度自评报告.pdf"
 
 

@@ -9,6 +9,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from departments.services import bureau_default
+from evalsite.text import visible
 from reports.approval import PDF_FAILED, PDF_STATE_LABELS, archive_pdf, pdf_state_context
 from reports.docx import docx_bytes, report_docx_bytes, report_docx_filename
 from reports.enums import Status
@@ -122,4 +123,5 @@ def blank_form_filename(evaluation_year, extension):
 def content_disposition(filename, *, fallback, disposition="attachment"):
     """attachment (or inline) with an ASCII fallback name and the real (Chinese) name as RFC 6266 filename*."""
     fallback = "".join(c if c.isascii() and (c.isalnum() or c in "-_.") else "_" for c in fallback)
+    filename = visible(filename)
     return f"{disposition}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
