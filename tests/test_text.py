@@ -1,5 +1,3 @@
-import io
-
 import pytest
 
 from evalsite.text import visible
