@@ -79,6 +79,7 @@ def backup_create(*, directory, using=DEFAULT_DB_ALIAS):
     work = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
         manifest = _write_backup(work, using)
+        _make_private(work)
         if target.exists():
             target.rmdir()
         work.rename(target)
@@ -90,6 +91,14 @@ def backup_create(*, directory, using=DEFAULT_DB_ALIAS):
         "files": len(manifest["files"]), "audit_head_hash": manifest["audit"]["head_hash"],
     }, ensure_ascii=False, sort_keys=True))
     return manifest
+
+
+def _make_private(root):
+    """Files 0600, directories 0700: a backup holds every password hash and report (written inside mkdtemp's
+    0700 directory, so nobody else could read them before this either)."""
+    root.chmod(0o700)
+    for path in root.rglob("*"):
+        path.chmod(0o700 if path.is_dir() else 0o600)
 
 
 def _write_backup(work, using):

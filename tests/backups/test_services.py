@@ -239,3 +239,14 @@ def test_round_trip_on_postgresql_resets_sequences_and_keeps_the_append_only_tri
 
     assert (task.pk, event.pk) == (last_task.pk + 1, manifest["audit"]["head_id"] + 2)  # +1 is the RESTORE event
     assert audit_verify().ok is True
+
+
+def test_every_backup_file_is_readable_by_the_owner_only(installation, tmp_path):
+    import stat
+
+    backup_create(directory=tmp_path / "backup")
+
+    modes = {stat.S_IMODE(p.stat().st_mode) for p in (tmp_path / "backup").rglob("*") if p.is_file()}
+    directories = {stat.S_IMODE(p.stat().st_mode) for p in [tmp_path / "backup", *(tmp_path / "backup").rglob("*")]
+                   if p.is_dir()}
+    assert (modes, directories) == ({0o600}, {0o700})
