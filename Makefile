@@ -50,10 +50,10 @@ lint: $(VENV)/.test ## Ruff
 	$(VENV)/bin/ruff check .
 
 test-sqlite: $(VENV)/.test ## Unit and integration tests on SQLite (no browser)
-	$(VENV)/bin/pytest -m "not browser" -p no:cacheprovider
+	$(VENV)/bin/pytest -m "not browser" -p no:cacheprovider -n 2
 
 test-postgres: $(VENV)/.test ## The same tests on a throwaway PostgreSQL 15 cluster
-	scripts/with-postgres $(VENV)/bin/pytest -m "not browser" -p no:cacheprovider
+	scripts/with-postgres $(VENV)/bin/pytest -m "not browser" -p no:cacheprovider -n 2
 
 test-browser: $(VENV)/.test test-debs ## Browser tests in Debian's Chromium
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest -m browser -p no:cacheprovider
