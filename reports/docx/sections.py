@@ -173,6 +173,9 @@ def goals(document, context, blank):
     _close_outer(table)
     add_paragraph(document, after=4)
 
+    if context.get("targets"):
+        _targets(document, context, context["targets"])
+        return
     table = Table(document, [14, 13, 12, 41, 20], min_row_mm=blank and BLANK_ROW_MM)
     table.row([th(_("整体支出绩效定量目标及实施计划完成情况"), bottom=False), th(_("评价内容"), span=2),
                th(_("绩效目标")), th(_("完成情况"))], header=True)
@@ -191,6 +194,29 @@ def goals(document, context, blank):
         total.append([_("复核得分：%(total)s") % {"total": context["review_total"]}])
     table.row([th(_("绩效自评综合得分"), span=3), C(paragraphs=total, span=2, bold=True)], height_mm=height)
     table.row([th(_("评价等次"), span=3), C(paragraphs=[[context["grade"]]], span=2, bold=True)], height_mm=height)
+
+
+def _targets(document, context, targets):
+    """三's 定量 part when the year-start targets are approved: templates/targets/_report_targets.html in Word."""
+    heading(document, _("整体支出绩效定量目标及实施计划完成情况（年初批复的绩效目标）"), size=11, before=4, after=4)
+    table = Table(document, [10, 10, 20, 12, 12, 11, 25])
+    table.row([th(_("一级指标")), th(_("二级指标")), th(_("三级指标")), th(_("指标值")), th(_("实际值")),
+               th(_("完成率")), th(_("偏差原因"))], header=True)
+    rows = targets["rows"]
+    columns = [merged_cells([getattr(r, key) for r in rows], lambda cell: lines(cell.lines))
+               for key in ("group", "category", "name", "value", "actual", "rate")]
+    for row, *cells in zip(rows, *columns, strict=True):
+        reason = C(paragraphs=[[p] for p in row.reason], align=WD_ALIGN_PARAGRAPH.LEFT)
+        table.row([*cells, reason])
+    total = [[context["self_total"]]]
+    if context["review_total"]:
+        total.append([_("复核得分：%(total)s") % {"total": context["review_total"]}])
+    table.row([th(_("绩效自评综合得分"), span=3), C(paragraphs=total, span=4, bold=True)])
+    table.row([th(_("评价等次"), span=3), C(paragraphs=[[context["grade"]]], span=4, bold=True)])
+    if targets["adjustments"]:
+        add_paragraph(document, [_("本年度绩效目标经调整申请调整，上表为调整后的目标（标注“已调整”）：")], before=4)
+        for note in targets["adjustments"]:
+            add_paragraph(document, [note])
 
 
 def _note_size(table, rows):

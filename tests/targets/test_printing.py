@@ -7,6 +7,7 @@ import pytest
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from reports.docx import report_docx_bytes
 from reports.pdf import html_to_pdf, report_render_pdf
 from targets.completion import completion
 from targets.enums import AdjustmentStatus, Category, Direction
@@ -23,6 +24,7 @@ from targets.models import (
 from targets.printing import declaration_form, labelled_rows, rate_lines, tree_rows
 from targets.services import adjustment_save
 from targets.workflow import adjustment_move
+from tests.reports.docx_checks import docx_text
 from tests.reports.editor_support import blank_report, login
 from tests.reports.pdf_checks import squeeze
 from tests.targets.test_yearend import approved, indicator
@@ -130,6 +132,18 @@ def test_the_report_prints_its_targets_with_actuals_rates_and_reasons_and_says_t
     assert "社会反响良好基本达成80.00%未完成个别投诉。" in text
     assert "本年度绩效目标经调整申请调整" in text and "批准调整：上级调整三公经费预算。" in text
     # The free-text 定量 table is not printed beside the targets.
+    assert "评价内容绩效目标完成情况" not in text
+
+
+def test_the_word_file_prints_the_same_targets_table(people):
+    report = _approved_with_results(people)
+
+    text = docx_text(report_docx_bytes(report))
+
+    assert "一级指标二级指标三级指标指标值实际值完成率偏差原因" in text
+    assert "中央级主流党媒发稿≥129篇100篇77.52%未完成上级媒体版面压缩，中央级稿件减少。" in text
+    assert "三公经费支出（已调整）≤2.6万元2.5万元100.00%" in text
+    assert "本年度绩效目标经调整申请调整" in text and "批准调整：上级调整三公经费预算。" in text
     assert "评价内容绩效目标完成情况" not in text
 
 
