@@ -18,12 +18,13 @@ from budgets import validators as bv
 from budgets.models import PREVIOUS_YEAR_FIGURES, BaseData, ExpenditureRow, FixedAssetRow, IncomeRow, ThreePublicRow
 from budgets.money import total
 from reports.enums import EDITABLE, Category
-from reports.history import edit_recorded
+from reports.history import document_diff, record_edit
+from reports.interchange import report_export
 from reports.models import Evaluator, Narrative, QualitativeGoal, QuantitativeIndicator, Report, ScoreEntry, Task
 from reports.narrative import TEXT_FIELDS
 from reports.validators import validate_group_total, validate_headcount, validate_score
 from scoring.evaluate import report_score, row_suggestion
-from targets.yearend import results_write
+from targets.yearend import results_snapshot, results_write
 
 logger = logging.getLogger(__name__)
 
@@ -209,6 +210,35 @@ def _claim_revision(report, revision):
     raise StaleRevision(current["revision"])
 
 
+class _Unchanged(Exception):
+    """Raised inside the save's transaction to undo the revision claim when the writes changed nothing."""
+
+
+def _state(report):
+    """What a save may change: the interchange document and the 绩效目标完成情况 rows (not in the document)."""
+    return report_export(report), results_snapshot(report)
+
+
+def _same_text(value):
+    """A stored text as the comparison of two versions reads it: line ends and surrounding spaces do not count."""
+    if not isinstance(value, str):
+        return value
+    return "\n".join(line.rstrip() for line in value.replace("\r\n", "\n").replace("\r", "\n").split("\n")).strip()
+
+
+def _unchanged(before, after):
+    """Whether two states of a report differ in nothing a person would call a change.
+
+    Amounts are compared as the document writes them (two decimals: 1.0 is 1.00); texts less
+    trailing spaces and CR line ends (what re-posting an imported text normalises).
+    """
+    (doc_before, results_before), (doc_after, results_after) = before, after
+    changes = document_diff(doc_before, doc_after)
+    return results_before == results_after and all(
+        _same_text(change["old"]) == _same_text(change["new"]) for change in changes
+    )
+
+
 def report_save_section(*, report, section, data, revision, by, changes=()):
     """Save one section of the editor for `by`, as one transaction, if nobody saved since `revision`.
 
@@ -216,19 +246,34 @@ def report_save_section(*, report, section, data, revision, by, changes=()):
     `changes` lists what differs from the stored version as (caption, old, new) for the audit log.
     Checks reports.edit_report, moves Report.revision on by one (raising StaleRevision when it is no
     longer `revision`), re-checks the shared validators, writes the section's rows and records a
-    REPORT_EDIT audit event. Then refreshes the scoring engine's stored suggestions. Returns the new
-    revision. Raises PermissionDenied, StaleRevision or ValidationError; nothing is written then.
+    ReportEdit and a REPORT_EDIT audit event. Then refreshes the scoring engine's stored suggestions.
+    Returns the new revision.
+
+    A save that changes nothing (the stored report reads the same before and after the writes,
+    see `_unchanged`) is undone whole: the revision stays `revision`, no ReportEdit and no audit
+    event are written, and `revision` itself is returned. Raises PermissionDenied, StaleRevision or
+    ValidationError; nothing is written then.
     """
     if section not in WRITERS:
         raise ValueError(section)
     if not by.has_perm("reports.edit_report", report):
         raise PermissionDenied(_("您没有修改这份报告的权限。"))
-    with transaction.atomic():
-        new_revision = _claim_revision(report, revision)
-        with edit_recorded(report=report, by=by, section=section, revision=new_revision):
+    try:
+        with transaction.atomic():
+            new_revision = _claim_revision(report, revision)
+            before = _state(report)
             WRITERS[section](report, data)
-        detail = _describe(section, changes, revision, new_revision)
-        audit_record(event=Event.REPORT_EDIT, user=by, obj=report, detail=detail)
+            after = _state(report)
+            if _unchanged(before, after):
+                raise _Unchanged
+            record_edit(report=report, by=by, section=section, before=before[0], after=after[0],
+                        revision=new_revision)
+            detail = _describe(section, changes, revision, new_revision)
+            audit_record(event=Event.REPORT_EDIT, user=by, obj=report, detail=detail)
+    except _Unchanged:
+        report.revision = revision
+        _refresh_suggestions(report)  # advice only (not history): a rubric's change shows on any save
+        return revision
     report.revision = new_revision
     _refresh_suggestions(report)
     return new_revision

@@ -116,6 +116,14 @@ def results_write(report, rows):
         IndicatorResult.objects.bulk_update(update, ["actual_value", "outcome", "deviation_reason"])
 
 
+def results_snapshot(report):
+    """The report's stored 完成情况 as comparable data: sorted (indicator, 实际值, outcome, 偏差原因) tuples."""
+    return sorted(
+        IndicatorResult.objects.filter(report_id=report.pk)
+        .values_list("indicator_id", "actual_value", "outcome", "deviation_reason")
+    )
+
+
 def results_check_data(targets):
     """The plain data the report's check list reads: one dict per approved indicator."""
     if targets is None:

@@ -116,7 +116,7 @@ def section(request, pk, key):
             "count": bound.error_count() or 1})
         return _render(request, report, bound, revision=revision, failed=True)
     try:
-        report_save_section(
+        saved = report_save_section(
             report=report, section=key, data=bound.cleaned(), revision=revision, by=request.user,
             changes=compare(flatten(cls(report)), flatten(bound)),
         )
@@ -136,8 +136,12 @@ def section(request, pk, key):
             messages.error(request, message)
         return _render(request, report, bound, revision=revision, failed=True)
     # The tag tells static/app/drafts.js to forget the browser's unsaved copy of this section.
-    messages.success(request, _("“%(title)s”已保存。") % {"title": cls.title},
-                     extra_tags=f"draft-saved draft-{request.user.pk}-{report.pk}-{key}")
+    draft_tags = f"draft-saved draft-{request.user.pk}-{report.pk}-{key}"
+    if saved == revision:
+        messages.info(request, _("没有需要保存的修改：“%(title)s”与已保存的内容相同，修订号仍为 %(revision)s。") % {
+            "title": cls.title, "revision": revision}, extra_tags=draft_tags)
+    else:
+        messages.success(request, _("“%(title)s”已保存。") % {"title": cls.title}, extra_tags=draft_tags)
     if "save_next" in request.POST and key != SECTION_ORDER[-1]:
         return redirect(_section_url(report, SECTION_ORDER[SECTION_ORDER.index(key) + 1]))
     if "save_check" in request.POST:

@@ -214,7 +214,9 @@ def test_two_concurrent_saves_from_the_same_revision_let_exactly_one_through():
 
 
 def overstaffed_report():
-    """A blank report with 在职14 / 编制13, scored once: its 在职人员控制率 suggestion is 1.15."""
+    """A blank report with 在职14 / 编制13, scored once: its 在职人员控制率 suggestion is 1.15.
+
+    That first save changes nothing (the row was blank): it keeps revision 1 and stores the suggestions."""
     report = blank_report()
     Report.objects.filter(pk=report.pk).update(staff_quota=13, in_service_count=14, actual_headcount=14)
     report.refresh_from_db()
@@ -230,7 +232,7 @@ def test_a_self_score_equal_to_the_exact_suggestion_saves_off_the_step_and_is_no
     # 在职14 / 编制13 = 107.69…%: 7.69… points over × 0.5 = 3.85 deducted, 5 − 3.85 = 1.15 (not a multiple of 0.5).
     report, clerk, staff = overstaffed_report()
 
-    report_save_section(report=report, section="scores", revision=2, by=clerk, data={"scores": [
+    report_save_section(report=report, section="scores", revision=1, by=clerk, data={"scores": [
         {"indicator_id": staff.pk, "self_score": Decimal("1.15"), "deduction_reason": "超编1人"},
     ]})
 
@@ -242,7 +244,7 @@ def test_a_self_score_off_the_step_that_is_not_the_suggestion_is_refused():
     report, clerk, staff = overstaffed_report()
 
     with pytest.raises(ValidationError) as error:
-        report_save_section(report=report, section="scores", revision=2, by=clerk, data={"scores": [
+        report_save_section(report=report, section="scores", revision=1, by=clerk, data={"scores": [
             {"indicator_id": staff.pk, "self_score": Decimal("1.2"), "deduction_reason": "超编1人"},
         ]})
 
