@@ -26,6 +26,7 @@ class Event(models.TextChoices):
     BACKUP = "backup", _("备份")
     RESTORE = "restore", _("恢复")
     AUDIT_PURGE = "audit_purge", _("审计日志清理")
+    AUDIT_KEY_ROTATED = "audit_key_rotated", _("审计密钥轮换")
 
 
 # Events that count as a file leaving the system (the download safety net skips a response
@@ -34,6 +35,9 @@ FILE_EVENTS = frozenset({Event.EXPORT, Event.DOWNLOAD})
 
 # prev_hash of the first row ever written.
 GENESIS_HASH = "0" * 64
+
+# The key id of every row chained before rows recorded one (migration 0007), and AUDIT_HMAC_KEY_ID's default.
+LEGACY_KEY_ID = "1"
 
 # Retention may be configured longer, never shorter (网络安全法 第二十一条: 不少于六个月).
 MIN_RETENTION_DAYS = 181

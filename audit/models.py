@@ -2,7 +2,7 @@
 
 Rows are written only by audit.services.audit_record. Each row stores the HMAC-SHA256 (key
 AUDIT_HMAC_KEY, from the environment, never in the database) of its canonical content plus the
-previous row's hash, so changing, inserting, reordering or removing a row breaks the chain, and
+previous row's hash, and the id of that key (`key_id`, so the key can be rotated: AUDIT_HMAC_OLD_KEYS), so changing, inserting, reordering or removing a row breaks the chain, and
 nobody without the key can recompute it (`manage.py verify_audit`; anchors outside the database
 catch a removed tail, audit/anchors.py). The ORM refuses every update and delete; triggers refuse
 them in the database too (migrations 0002 and 0005), except a DELETE inside purge_audit.
@@ -16,11 +16,15 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from audit.enums import Event, TallyKind
+from audit.enums import LEGACY_KEY_ID, Event, TallyKind
 
 
 class AppendOnlyError(Exception):
     """Raised on any attempt to change or remove an audit row through the ORM."""
+
+
+class UnknownKeyError(Exception):
+    """A key id that is neither AUDIT_HMAC_KEY_ID nor one of AUDIT_HMAC_OLD_KEYS."""
 
 
 class AuditEventQuerySet(models.QuerySet):
@@ -59,6 +63,8 @@ class AuditEvent(models.Model):
     detail = models.TextField(_("详情"), blank=True)
     prev_hash = models.CharField(_("前一条哈希"), max_length=64)
     hash = models.CharField(_("哈希"), max_length=64, unique=True)
+    # Which key chained this row (AUDIT_HMAC_KEY_ID when it was written); written at insert, like every column.
+    key_id = models.CharField(_("密钥编号"), max_length=20)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -103,13 +109,31 @@ class AuditEvent(models.Model):
         return json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
     def compute_hash(self):
-        """HMAC-SHA256 of the previous row's hash and this row's content, keyed with AUDIT_HMAC_KEY."""
-        return chain_mac(f"{self.prev_hash}\n{self.canonical()}")
+        """HMAC-SHA256 of the previous row's hash and this row's content, keyed with the key `key_id` names.
+
+        Raises UnknownKeyError when that key is not configured."""
+        return chain_mac(f"{self.prev_hash}\n{self.canonical()}", key_id=self.key_id)
 
 
-def chain_mac(message):
-    """The audit log's keyed hash of `message` (hex), with settings.AUDIT_HMAC_KEY."""
-    return hmac.new(settings.AUDIT_HMAC_KEY.encode(), message.encode(), hashlib.sha256).hexdigest()
+def current_key_id():
+    """The id of the key new rows and anchors are chained with (settings.AUDIT_HMAC_KEY_ID)."""
+    return getattr(settings, "AUDIT_HMAC_KEY_ID", LEGACY_KEY_ID)
+
+
+def chain_key(key_id):
+    """The secret of key `key_id`: AUDIT_HMAC_KEY for the current id, else one of AUDIT_HMAC_OLD_KEYS."""
+    if key_id == current_key_id():
+        return settings.AUDIT_HMAC_KEY
+    key = getattr(settings, "AUDIT_HMAC_OLD_KEYS", {}).get(key_id)
+    if not key:
+        raise UnknownKeyError(key_id)
+    return key
+
+
+def chain_mac(message, key_id=None):
+    """The audit log's keyed hash of `message` (hex), with key `key_id` (default: the current key)."""
+    key = chain_key(current_key_id() if key_id is None else key_id)
+    return hmac.new(key.encode(), message.encode(), hashlib.sha256).hexdigest()
 
 
 class Tally(models.Model):

@@ -5,6 +5,7 @@ audit_record is the one way in: every app records its security-relevant events t
 import hmac
 import ipaddress
 import json
+import logging
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import timedelta
@@ -17,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from audit.db import purging
 from audit.enums import FILE_EVENTS, GENESIS_HASH, MIN_RETENTION_DAYS, Event
-from audit.models import AuditEvent, Tally
+from audit.models import AuditEvent, Tally, UnknownKeyError, current_key_id
 
 # The request being served, set by audit.middleware.AuditContextMiddleware, so that code
 # without a request at hand (workflow.move, admin LogEntry signals) still records the IP.
@@ -26,6 +27,8 @@ _current_request = ContextVar("audit_current_request", default=None)
 # pg_advisory_xact_lock key serialising writers of the chain ("audit" in ASCII).
 _CHAIN_LOCK_KEY = 0x6175646974
 _ATTEMPTS = 3
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,52 @@ def _head_hash():
     return AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first() or GENESIS_HASH
 
 
+def _head():
+    """(hash, key id) of the newest row; (GENESIS_HASH, None) for an empty log."""
+    return AuditEvent.objects.order_by("-id").values_list("hash", "key_id").first() or (GENESIS_HASH, None)
+
+
+def _rotation_row(old_key_id, new_key_id, username):
+    return AuditEvent(
+        event=Event.AUDIT_KEY_ROTATED, username=username[:150],
+        detail=json.dumps({"from": old_key_id, "to": new_key_id}, sort_keys=True),
+    )
+
+
+def _append(row, prev_hash, key_id):
+    """Insert `row` after `prev_hash`, chained with key `key_id` (the caller holds the chain lock)."""
+    row.at = timezone.now()
+    row.prev_hash = prev_hash
+    row.key_id = key_id
+    row.hash = row.compute_hash()
+    row.save(force_insert=True)
+    return row
+
+
+def _append_with_rotation(row, *, rotated_by="audit_record"):
+    """Append `row` with the current key; when the head was chained with a retired key, a rotation row first.
+
+    So the first row any app server writes after AUDIT_HMAC_KEY_ID changed (or `manage.py audit_rotate_key`)
+    marks the rotation point: from there on verify_audit accepts the new key id only. Returns the rotation row
+    or None.
+    """
+    from django.conf import settings
+
+    prev_hash, prev_key_id = _head()
+    key_id = current_key_id()
+    rotation = None
+    if prev_key_id not in (None, key_id):
+        if prev_key_id in getattr(settings, "AUDIT_HMAC_OLD_KEYS", {}):
+            rotation = _append(_rotation_row(prev_key_id, key_id, rotated_by), prev_hash, key_id)
+            prev_hash = rotation.hash
+        else:
+            logger.error("audit chain head uses key id %r, which this server does not know (AUDIT_HMAC_OLD_KEYS); "
+                         "writing with key id %r: verify_audit will report it", prev_key_id, key_id)
+    if row is not None:
+        _append(row, prev_hash, key_id)
+    return rotation
+
+
 def audit_record(*, event, user=None, request=None, obj=None, success=True, detail="", username=None):
     """Append one row to the audit log and return it.
 
@@ -106,10 +155,7 @@ def audit_record(*, event, user=None, request=None, obj=None, success=True, deta
         try:
             with transaction.atomic():
                 _lock_chain()
-                row.at = timezone.now()
-                row.prev_hash = _head_hash()
-                row.hash = row.compute_hash()
-                row.save(force_insert=True)
+                _append_with_rotation(row)
             break
         except IntegrityError:
             # Another writer took the same predecessor (SQLite has no advisory lock): retry.
@@ -141,7 +187,10 @@ MAX_PROBLEMS = 200
 def _purge_anchor():
     """The prev_hash the oldest remaining row must carry after the latest purge, or None."""
     purge = AuditEvent.objects.filter(event=Event.AUDIT_PURGE, success=True).order_by("-id").first()
-    if purge is None or purge.compute_hash() != purge.hash:
+    try:
+        if purge is None or purge.compute_hash() != purge.hash:
+            return None
+    except UnknownKeyError:
         return None
     try:
         return json.loads(purge.detail)["first_kept_prev_hash"]
@@ -151,7 +200,7 @@ def _purge_anchor():
 
 def _chain_problems():
     """Walk the chain oldest first; yield (row id, problem) for each break, then return (count, head)."""
-    count, previous = 0, None
+    count, previous, retired = 0, None, set()
     for row in AuditEvent.objects.order_by("id").iterator(chunk_size=2000):
         if previous is None:
             if row.prev_hash not in {GENESIS_HASH, _purge_anchor()}:
@@ -163,11 +212,43 @@ def _chain_problems():
                     "id": follows, "prev": previous.pk}
             else:
                 yield row.pk, _("第 %(prev)s 号与本条之间的记录被删除（前一条哈希不符）") % {"prev": previous.pk}
-        if not hmac.compare_digest(row.compute_hash(), row.hash):
-            yield row.pk, _("内容与密钥哈希不符（记录被篡改，或是没有密钥的人插入的）")
+        try:
+            if not hmac.compare_digest(row.compute_hash(), row.hash):
+                yield row.pk, _("内容与密钥哈希不符（记录被篡改，或是没有密钥的人插入的）")
+        except UnknownKeyError:
+            yield row.pk, _("密钥编号“%(key)s”未配置，无法校验（不认识的密钥，或是伪造的记录）") % {"key": row.key_id}
+        yield from _key_problems(row, previous, retired)
         previous = row
         count += 1
     return count, (previous.pk if previous else None), (previous.hash if previous else GENESIS_HASH)
+
+
+def _rotation(row):
+    """(from, to) key ids of a rotation row, or None."""
+    if row.event != Event.AUDIT_KEY_ROTATED:
+        return None
+    try:
+        detail = json.loads(row.detail)
+        return str(detail["from"]), str(detail["to"])
+    except (ValueError, KeyError, TypeError):
+        return ("", "")
+
+
+def _key_problems(row, previous, retired):
+    """The key id changes only at a rotation row, from the previous row's key to this one's, never back.
+
+    `retired` collects the key ids rotated away from: a row chained with one of them after its rotation is what
+    someone holding the old key would forge, and is reported even though its HMAC matches."""
+    rotation = _rotation(row)
+    if rotation is not None and rotation[1] != row.key_id:
+        yield row.pk, _("密钥轮换记录与本条的密钥编号“%(key)s”不符") % {"key": row.key_id}
+    if previous is None or row.key_id == previous.key_id:
+        return
+    if row.key_id in retired:
+        yield row.pk, _("用已停用的密钥“%(key)s”链接（该密钥已被轮换，可能是用旧密钥伪造的记录）") % {"key": row.key_id}
+    elif rotation != (previous.key_id, row.key_id):
+        yield row.pk, _("密钥编号由“%(old)s”变为“%(key)s”，却不是密钥轮换记录") % {"old": previous.key_id, "key": row.key_id}
+    retired.add(previous.key_id)
 
 
 def _anchor_problems(anchors, first_id, last_id):
@@ -234,6 +315,15 @@ def audit_anchor():
         head_id=head["id"] if head else None, head_hash=head["hash"] if head else GENESIS_HASH,
         count=AuditEvent.objects.count(),
     )
+
+
+@transaction.atomic
+def audit_rotate_key(*, username="manage.py audit_rotate_key"):
+    """Start chaining with the current key (AUDIT_HMAC_KEY_ID): append the rotation row now, if the head was
+    chained with a retired key. Old rows stay as they are (verify_audit checks them with AUDIT_HMAC_OLD_KEYS).
+    Returns the rotation row, or None when the head already uses the current key (or the log is empty)."""
+    _lock_chain()
+    return _append_with_rotation(None, rotated_by=username)
 
 
 def audit_retention_days():

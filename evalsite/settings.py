@@ -4,6 +4,7 @@ Everything that differs between a developer's machine and production comes from 
 environment; see README.md for the variables.
 """
 import os
+import re
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -272,6 +273,21 @@ if not AUDIT_HMAC_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("AUDIT_HMAC_KEY is required when DJANGO_DEBUG=0")
     AUDIT_HMAC_KEY = "dev-only-audit-key-never-use-in-production"
+# Rotation (docs/security.md, `manage.py audit_rotate_key`): each row records the id of the key that chained it.
+# AUDIT_HMAC_KEY_ID names the current key ("1", the id of every row written before key ids existed);
+# AUDIT_HMAC_OLD_KEYS ("id:key,id:key") keeps the retired keys, so verify_audit checks older rows with theirs.
+AUDIT_HMAC_KEY_ID = os.environ.get("AUDIT_HMAC_KEY_ID", "1").strip() or "1"
+AUDIT_HMAC_OLD_KEYS = {}
+for _entry in filter(None, (e.strip() for e in os.environ.get("AUDIT_HMAC_OLD_KEYS", "").split(","))):
+    _key_id, _sep, _key = _entry.partition(":")
+    if not (_sep and _key and re.fullmatch(r"[A-Za-z0-9_.-]{1,20}", _key_id)) or _key_id == AUDIT_HMAC_KEY_ID:
+        raise ImproperlyConfigured(
+            "AUDIT_HMAC_OLD_KEYS must be 'id:key,id:key' (ids of 1-20 letters, digits, '_', '.', '-', "
+            "none equal to AUDIT_HMAC_KEY_ID)"
+        )
+    AUDIT_HMAC_OLD_KEYS[_key_id] = _key
+if not re.fullmatch(r"[A-Za-z0-9_.-]{1,20}", AUDIT_HMAC_KEY_ID):
+    raise ImproperlyConfigured("AUDIT_HMAC_KEY_ID must be 1-20 letters, digits, '_', '.' or '-'")
 # Anchors (the chain's head hash, count and time, written by `manage.py audit_anchor` on a schedule and by every
 # verify_audit) go to this file, outside the database: ideally a mount of another machine or a write-once store.
 AUDIT_ANCHOR_PATH = os.environ.get("AUDIT_ANCHOR_PATH", str(BASE_DIR / "var" / "audit-anchors.jsonl"))

@@ -133,3 +133,20 @@ def test_debug_off_without_an_audit_key_refuses_to_start():
 
     assert result.returncode == 1
     assert "AUDIT_HMAC_KEY is required when DJANGO_DEBUG=0" in result.stderr
+
+
+def test_retired_audit_keys_are_read_from_the_environment():
+    code = ("import json, django; django.setup(); from django.conf import settings as s; "
+            "print(json.dumps([s.AUDIT_HMAC_KEY_ID, s.AUDIT_HMAC_OLD_KEYS]))")
+    env = production_env(AUDIT_HMAC_KEY_ID="3", AUDIT_HMAC_OLD_KEYS="1:first-key, 2:second:key")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+
+    assert json.loads(result.stdout) == ["3", {"1": "first-key", "2": "second:key"}]
+
+
+@pytest.mark.parametrize("old_keys", ["no-colon", "3:reuses-the-current-id", "bad id:key"])
+def test_malformed_retired_audit_keys_refuse_to_start(old_keys):
+    result = manage("check", env=production_env(AUDIT_HMAC_KEY_ID="3", AUDIT_HMAC_OLD_KEYS=old_keys))
+
+    assert result.returncode == 1
+    assert "AUDIT_HMAC_OLD_KEYS must be 'id:key,id:key'" in result.stderr

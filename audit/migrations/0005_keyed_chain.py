@@ -8,10 +8,11 @@ prev_hash (genesis, or the anchor a purge recorded). Then the triggers (audit.db
 import hashlib
 import hmac
 
-from django.conf import settings
 from django.db import migrations
 
 from audit.db import TABLE, ensure_triggers
+from audit.enums import LEGACY_KEY_ID
+from audit.models import chain_key
 
 
 def _canonical(row):
@@ -35,6 +36,7 @@ def rekey(apps, schema_editor):
         previous = row.hash
     if not rows:
         return
+    key = chain_key(LEGACY_KEY_ID)  # migration 0007 gives these rows key id "1"
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(f"ALTER TABLE {TABLE} DISABLE TRIGGER audit_auditevent_append_only")
@@ -43,8 +45,7 @@ def rekey(apps, schema_editor):
         prev = rows[0].prev_hash
         for row in rows:
             row.prev_hash = prev
-            new = hmac.new(settings.AUDIT_HMAC_KEY.encode(), f"{prev}\n{_canonical(row)}".encode(),
-                           hashlib.sha256).hexdigest()
+            new = hmac.new(key.encode(), f"{prev}\n{_canonical(row)}".encode(), hashlib.sha256).hexdigest()
             cursor.execute(f"UPDATE {TABLE} SET prev_hash = %s, hash = %s WHERE id = %s", [prev, new, row.pk])  # noqa: S608 (our table)
             prev = new
         if connection.vendor == "postgresql":

@@ -223,8 +223,8 @@ def test_an_anchored_head_replaced_by_a_new_row_is_found():
     audit_anchor()
     tamper(f"DELETE FROM {TABLE} WHERE id = %s", [rows[1].pk])
     tamper(f"INSERT INTO {TABLE} (id, at, event, username, ip, method, path, object_type, object_id, object_repr, "
-           f"success, detail, prev_hash, hash) SELECT %s, at, event, 'u9', ip, method, path, object_type, object_id, "
-           f"object_repr, success, detail, %s, %s FROM {TABLE} WHERE id = %s",
+           f"success, detail, prev_hash, hash, key_id) SELECT %s, at, event, 'u9', ip, method, path, object_type, "
+           f"object_id, object_repr, success, detail, %s, %s, key_id FROM {TABLE} WHERE id = %s",
            [rows[1].pk, rows[0].hash, "f" * 64, rows[0].pk])
 
     assert problems() == [
@@ -238,7 +238,7 @@ def test_a_row_inserted_without_the_key_is_named():
     forged = AuditEvent(event=Event.LOGIN, username="ghost", at=timezone.now(), prev_hash=rows[-1].hash)
     plain = hashlib.sha256(f"{forged.prev_hash}\n{forged.canonical()}".encode()).hexdigest()
     tamper(f"INSERT INTO {TABLE} (at, event, username, ip, method, path, object_type, object_id, object_repr, success, "
-           f"detail, prev_hash, hash) VALUES (%s, 'login', 'ghost', '', '', '', '', '', '', %s, '', %s, %s)",
+           f"detail, prev_hash, hash, key_id) VALUES (%s, 'login', 'ghost', '', '', '', '', '', '', %s, '', %s, %s, '1')",
            [forged.at, True, forged.prev_hash, plain])
     inserted = AuditEvent.objects.get(username="ghost").pk
 
