@@ -3,7 +3,9 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from budgets.models import BaseData, ThreePublicRow
 from reports.enums import Status
@@ -11,6 +13,7 @@ from reports.models import QualitativeGoal, Report, ScoreEntry
 from reports.yearly import year_open
 from scoring.services import rubric_get_or_create_default, year_create
 from tests.factories import BureauFactory, DepartmentFactory
+from tests.reports.yearly_legacy import legacy_year_open
 
 pytestmark = pytest.mark.django_db
 
@@ -146,18 +149,106 @@ def test_invalid_bands_write_nothing(rubric):
     assert Report.objects.count() == 0
 
 
-@pytest.mark.parametrize("departments", [1, 3])
-def test_year_open_runs_a_constant_number_of_queries(rubric, departments, django_assert_num_queries):
+def earlier_year_of(departments, rubric):
+    """`departments` departments with a 2021 report holding facts, 基础数据, a 三公经费 row and two goals."""
     year_2021 = year_create(year=2021, rubric=rubric)
-    for _n in range(departments):
-        previous = earlier_report(DepartmentFactory(), year_2021, rubric, contact_name="联系人")
-        QualitativeGoal.objects.create(report=previous, order=1, target="目标")
-        BaseData.objects.create(report=previous, three_public_final=Decimal("1.00"))
+    for n in range(departments):
+        previous = earlier_report(DepartmentFactory(), year_2021, rubric, contact_name=f"联系人{n}", staff_quota=n)
+        QualitativeGoal.objects.create(report=previous, order=2, target=f"目标乙{n}")
+        QualitativeGoal.objects.create(report=previous, order=1, target=f"目标甲{n}", actual="已完成")
+        BaseData.objects.create(report=previous, three_public_budget=Decimal("1.00"))
+        ThreePublicRow.objects.create(report=previous, org_name="本级", order=1, total=Decimal(n))
 
-    # 17 to open the year (the score rows in one INSERT … SELECT), then its audit row: savepoint, (PostgreSQL's chain lock,) chain head, insert, release.
-    audit_queries = 5 if connection.vendor == "postgresql" else 4
-    with django_assert_num_queries(17 + audit_queries):
+
+def opening_queries(rubric):
+    with CaptureQueriesContext(connection) as context:
         year_open(year=2022, rubric=rubric, deadline=DEADLINE)
+    return len(context)
+
+
+@pytest.mark.parametrize("departments", [3, 30])
+def test_year_open_runs_the_same_queries_for_3_and_30_departments(rubric, departments):
+    earlier_year_of(departments, rubric)
+
+    queries = opening_queries(rubric)
+
+    # savepoint, refusal check, the year and its bands (savepoint, 2 inserts, release), one INSERT … SELECT per
+    # table (reports, 基础数据, 定性目标, score rows), the prefilled count, release; and its audit row: savepoint,
+    # (PostgreSQL's chain lock,) chain head, insert, release.
+    assert queries == 12 + (5 if connection.vendor == "postgresql" else 4)
+    assert Report.objects.filter(evaluation_year__year=2022).count() == departments
+
+
+def rows_of(year):
+    """Every row the opening of `year` wrote, by department code, less primary keys and timestamps."""
+    reports = Report.objects.filter(evaluation_year__year=year)
+    code = {r.pk: r.department.code for r in reports.select_related("department")}
+
+    def plain(model, queryset, drop=()):
+        names = [f.attname for f in model._meta.concrete_fields
+                 if not f.primary_key and f.attname not in ("created_at", "updated_at", *drop)]
+        return sorted(
+            (code[row["report_id"] if "report_id" in row else row["id"]],
+             *(repr(row[n]) for n in names if n not in ("report_id", "id")))
+            for row in queryset.values("id", *names)
+        )
+
+    return {
+        "reports": plain(Report, reports, drop=("evaluation_year_id",)),  # a sequence does not roll back
+        "base_data": plain(BaseData, BaseData.objects.filter(report__in=reports)),
+        "goals": plain(QualitativeGoal, QualitativeGoal.objects.filter(report__in=reports)),
+        "scores": plain(ScoreEntry, ScoreEntry.objects.filter(report__in=reports)),
+    }
+
+
+class Rollback(Exception):
+    pass
+
+
+def test_year_open_writes_the_same_rows_as_the_bulk_create_implementation(rubric):
+    year_2020, year_2021 = year_create(year=2020, rubric=rubric), year_create(year=2021, rubric=rubric)
+    full = DepartmentFactory(code="106001", bureau=BureauFactory(name="君山区财政局", region="君山区"))
+    previous = earlier_report(full, year_2021, rubric, contact_name="孟庆红", contact_phone="8245359", staff_quota=13,
+                              actual_headcount=23, functions="职能", issuer="自定机关", evaluation_method="第三方评价")
+    earlier_report(full, year_2020, rubric, contact_name="旧联系人")
+    BaseData.objects.create(report=previous, three_public_final=Decimal("2.81"), three_public_budget=Decimal("3"),
+                            carryover_total=Decimal("12.50"), budget_initial=Decimal("260.48"))
+    QualitativeGoal.objects.create(report=previous, order=2, target="第二", actual="已完成")
+    QualitativeGoal.objects.create(report=previous, order=1, target="第一")
+    table_only = DepartmentFactory(code="106002")
+    older = earlier_report(table_only, year_2020, rubric, contact_name="", evaluation_body="")
+    ThreePublicRow.objects.create(report=older, org_name="本级", order=1, total=Decimal("2.81"))
+    ThreePublicRow.objects.create(report=older, org_name="下属", order=2, total=Decimal("1.10"))
+    ThreePublicRow.objects.create(report=older, org_name="空", order=3, total=None)
+    no_figures = DepartmentFactory(code="106003")
+    earlier_report(no_figures, year_2021, rubric)
+    DepartmentFactory(code="106004")
+    DepartmentFactory(code="106005", is_active=False)
+    try:
+        with transaction.atomic():
+            legacy = legacy_year_open(year=2022, rubric=rubric, deadline=DEADLINE)
+            before = rows_of(2022)
+            raise Rollback
+    except Rollback:
+        pass
+
+    opened = year_open(year=2022, rubric=rubric, deadline=DEADLINE)
+
+    assert rows_of(2022) == before
+    assert (opened.created, opened.prefilled) == legacy == (4, 3)
+    assert len(before["goals"]) == 2 and len(before["scores"]) == 4 * 25
+
+
+def test_the_opened_years_reports_take_the_models_timestamps_and_revision(rubric):
+    DepartmentFactory()
+    before = timezone.now()
+
+    year_open(year=2022, rubric=rubric, deadline=DEADLINE)
+
+    report = Report.objects.get(evaluation_year__year=2022)
+    assert (report.revision, report.status, report.verification_token, report.approved_pdf.name) == (
+        1, Status.DRAFT, "", "")
+    assert before <= report.created_at == report.updated_at <= timezone.now()
 
 
 def test_the_opened_years_score_rows_are_blank_with_the_models_defaults(rubric):
