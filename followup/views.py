@@ -48,6 +48,8 @@ from followup.workflow import MOVE_LABELS, decisions, finding_move, history_labe
 from reports.enums import Status
 from reports.exporters.queries import graded, totals_of, year_bands, year_reports
 from reports.selectors import reports_visible_to
+from rescue.middleware import keeps_input
+from rescue.services import restored_input
 from scoring.models import EvaluationYear
 
 PAGE = 50
@@ -105,6 +107,7 @@ def followup_home(request):
     })
 
 
+@keeps_input
 @login_required
 @require_http_methods(["GET", "POST"])
 def finding_new(request, pk):
@@ -113,7 +116,7 @@ def finding_new(request, pk):
     if not request.user.has_perm("followup.record_finding", report):
         raise PermissionDenied(_("只有本科室的财政审核人可以对报送财政或已审定的报告记录问题。"))
     places = report_places(report)
-    form = FindingForm(request.POST or None, places=places)
+    form = FindingForm(request.POST or restored_input(request), places=places)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -129,7 +132,7 @@ def finding_new(request, pk):
     })
 
 
-def _detail_context(request, finding, *, reply_form=None, move_form=None):
+def _detail_context(request, finding, *, reply_form=None, move_form=None, revision=None):
     moves = [{"to": to, "label": MOVE_LABELS[(finding.status, to)]} for to in decisions(finding, request.user)]
     can_reply = request.user.has_perm("followup.reply_finding", finding)
     if reply_form is None and can_reply:
@@ -141,16 +144,21 @@ def _detail_context(request, finding, *, reply_form=None, move_form=None):
         "reply_form": reply_form if can_reply else None, "history": history,
         "evidence": list(finding.evidence_files.all()),
         "overdue": finding.status == FindingStatus.OPEN and finding.deadline < timezone.localdate(),
-        "revision": finding.revision,
+        "revision": finding.revision if revision is None else revision,
     }
 
 
+@keeps_input
 @login_required
 @require_http_methods(["GET", "POST"])
 def finding_detail(request, pk):
     """A finding, the department's answer, its history and the moves the user may make (a return needs a reason)."""
     finding = _finding(request, pk)
-    move_form = MoveForm(request.POST or None)
+    kept = restored_input(request)
+    if kept is not None and "measures" in kept:  # the answer's form, posted to finding_reply_view
+        return render(request, "followup/finding.html", _detail_context(
+            request, finding, reply_form=ReplyForm(kept), revision=kept.get("revision")))
+    move_form = MoveForm(request.POST or kept)
     if request.method == "POST" and move_form.is_valid():
         to = move_form.cleaned_data["to"]
         if to not in decisions(finding, request.user):
@@ -163,9 +171,10 @@ def finding_detail(request, pk):
             messages.success(request, _("整改问题现为“%(status)s”。") % {"status": moved.get_status_display()})
             return redirect("finding_detail", moved.pk)
     return render(request, "followup/finding.html", _detail_context(
-        request, finding, move_form=move_form if request.method == "POST" else None))
+        request, finding, move_form=move_form if move_form.is_bound else None))
 
 
+@keeps_input(page="finding_detail")
 @login_required
 @require_http_methods(["POST"])
 def finding_reply_view(request, pk):
@@ -281,6 +290,7 @@ def year_results(request, year):
     })
 
 
+@keeps_input
 @login_required
 @require_http_methods(["GET", "POST"])
 def result_edit(request, year, code):
@@ -293,7 +303,7 @@ def result_edit(request, year, code):
     mapped = Consequence.objects.filter(evaluation_year=evaluation_year, grade=grade).first() if grade else None
     initial = {"consequence": existing.consequence if existing else (mapped.consequence if mapped else ""),
                "note": existing.note if existing else ""}
-    form = ResultForm(request.POST or None, initial=initial)
+    form = ResultForm(request.POST or restored_input(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             result_record(evaluation_year=evaluation_year, department=department, grade=grade,
@@ -325,13 +335,14 @@ def year_results_xlsx(request, year):
     return response
 
 
+@keeps_input
 @login_required
 @require_http_methods(["GET", "POST"])
 def year_extensions(request, year):
     """Grant one department a later 报告 deadline with a reason; the year's extensions."""
     evaluation_year = _year(request, year)
     departments = Department.objects.filter(is_active=True)
-    form = ExtensionForm(request.POST or None, departments=departments)
+    form = ExtensionForm(request.POST or restored_input(request), departments=departments)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -14,7 +14,8 @@ from django.contrib import messages
 from django.core import signing
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import resolve_url
-from django.urls import Resolver404, resolve
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -24,17 +25,36 @@ OWNER_COOKIE = "evalsite_owner"
 OWNER_SALT = "rescue.owner"
 
 
-def keeps_input(view):
-    """Marks a view whose POSTs are kept when they arrive after the session ended."""
-    view.keeps_input = True
-    return view
+def keeps_input(view=None, *, page=None):
+    """Marks a view whose POSTs are kept when they arrive after the session ended.
+
+    The view takes the kept input back on its next GET (`input_take`, or `restored_input` in
+    rescue.services). A view that only answers POSTs names the URL of the page its form is on
+    (`page`, reversed with the same arguments): the input is kept for that page and the login page
+    sends the user back there."""
+    def mark(func):
+        func.keeps_input = True
+        func.input_page = page
+        return func
+    return mark(view) if view is not None else mark
 
 
 def _view(request):
     try:
-        return resolve(request.path_info).func
+        return resolve(request.path_info)
     except Resolver404:
         return None
+
+
+def _page_path(request, match):
+    """The path the kept input belongs to: the view's own, or the page its form is on."""
+    page = getattr(match.func, "input_page", None)
+    if page is None:
+        return request.path
+    try:
+        return reverse(page, args=match.args, kwargs=match.kwargs)
+    except NoReverseMatch:
+        return request.path
 
 
 def _cookie_user_id(request):
@@ -63,24 +83,28 @@ class KeepInputMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        view = _view(request) if request.method == "POST" else None
+        match = _view(request) if request.method == "POST" else None
         owner_id = None
-        if view is not None and getattr(view, "keeps_input", False):
+        if match is not None and getattr(match.func, "keeps_input", False):
             owner_id = request.user.pk if request.user.is_authenticated else _cookie_user_id(request)
         response = self.get_response(request)
         if owner_id is not None and not request.user.is_authenticated and _is_login_redirect(response):
-            response = self._keep(request, view, owner_id, response)
+            response = self._keep(request, match, owner_id, response)
         self._owner_cookie(request, response)
         return response
 
-    def _keep(self, request, view, owner_id, response):
-        refused = CsrfViewMiddleware(self.get_response).process_view(request, view, (), {})
+    def _keep(self, request, match, owner_id, response):
+        refused = CsrfViewMiddleware(self.get_response).process_view(request, match.func, (), {})
         if refused is not None:
             return refused  # a forged or stale form: refused as CSRF would have refused it
         owner = User.objects.filter(pk=owner_id, is_active=True).first()
         if owner is None:
             return response
-        input_keep(user=owner, path=request.path, data=posted_fields(request.POST), request=request)
+        page = _page_path(request, match)
+        input_keep(user=owner, path=page, data=posted_fields(request.POST), request=request)
+        if page != request.path:
+            # Back to the page the form is on, not to a URL that only answers POSTs.
+            response["Location"] = f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': page})}"
         messages.warning(request, _(
             "登录已超时，您刚才提交的内容尚未保存，但已为您暂存。请重新登录：登录后将回到原来的页面，"
             "并把这些内容恢复到表单中（仍需点击“保存”）。"), extra_tags="input-kept")

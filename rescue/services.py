@@ -6,6 +6,7 @@ once, within RESCUE_KEEP_SECONDS; nothing else reads KeptInput.
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib import messages
 from django.db import transaction
 from django.http import QueryDict
 from django.utils import timezone
@@ -65,6 +66,18 @@ def input_take(*, user, path, request=None, now=None):
     audit_record(event=Event.INPUT_RESTORED, user=user, request=request,
                  detail=_("暂存的内容已恢复到表单（尚未保存）：%(path)s") % {"path": path})
     return data
+
+
+def restored_input(request):
+    """For a view marked @keeps_input: on a GET, the input its user posted here after their session
+    ended (taken, so once only) with a message saying it is back and not saved; else None."""
+    if request.method != "GET" or not request.user.is_authenticated:
+        return None
+    kept = input_take(user=request.user, path=request.path, request=request)
+    if kept is not None:
+        messages.warning(request, _(
+            "登录超时前提交的内容已恢复到下方表单中，尚未保存。请核对后再提交。"), extra_tags="input-restored")
+    return kept
 
 
 def inputs_purge(*, now=None):

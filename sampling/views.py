@@ -19,6 +19,8 @@ from reports.enums import Status
 from reports.models import Report, ScoreEntry
 from reports.selectors import reports_visible_to
 from reports.views.output import content_disposition
+from rescue.middleware import keeps_input
+from rescue.services import restored_input
 from sampling.enums import SampleBy
 from sampling.forms import AssignForm, DrawForm, PanelForm, SheetForm
 from sampling.interchange import draw_export
@@ -185,6 +187,7 @@ def my_sheets(request):
     return render(request, "sampling/sheets.html", {"page": page_of(request, sheets_of(request.user))})
 
 
+@keeps_input
 @login_required
 @require_http_methods(["GET", "POST"])
 def sheet(request, pk):
@@ -194,7 +197,7 @@ def sheet(request, pk):
     indicators = sheet_indicators(sheet)
     entries = {e.indicator_id: e for e in ScoreEntry.objects.filter(report=sheet.report_id)}
     rows = {row.indicator_id: row for row in sheet.rows.all()}
-    form = SheetForm(request.POST or None, indicators=indicators, entries=entries, rows=rows)
+    form = SheetForm(request.POST or restored_input(request), indicators=indicators, entries=entries, rows=rows)
     status = 200
     if request.method == "POST":
         if not request.user.has_perm("sampling.score_sheet", sheet):
@@ -223,6 +226,7 @@ def panels(request):
                                                     "can_administer": request.user.has_perm("sampling.administer")})
 
 
+@keeps_input
 @login_required
 @require_http_methods(["GET", "POST"])
 def panel_new(request, pk):
@@ -234,7 +238,7 @@ def panel_new(request, pk):
     from accounts.models import User
 
     experts = User.objects.filter(is_active=True).exclude(memberships__department=report.department_id)
-    form = PanelForm(request.POST or None, experts=experts.distinct().order_by("username"))
+    form = PanelForm(request.POST or restored_input(request), experts=experts.distinct().order_by("username"))
     status = 200
     if request.method == "POST":
         if form.is_valid():

@@ -46,6 +46,8 @@ from reports.review import submission_changes as changes_between_submissions
 from reports.selectors import reports_visible_to, status_counts
 from reports.verification import DigestUploadHandler, archived_pdf_sha256
 from reports.workflow import MOVE_LABELS
+from rescue.middleware import keeps_input
+from rescue.services import restored_input
 from scoring.models import EvaluationYear
 
 NOTICE_PAGE = 50
@@ -155,6 +157,7 @@ def _post_decision(request, report, form, *, forward_to, save, saved, page, rows
 
 
 # --- The head's page ------------------------------------------------------------------------------
+@keeps_input
 @login_required
 @require_http_methods(["GET", "POST"])
 def dept_review(request, pk):
@@ -175,6 +178,8 @@ def dept_review(request, pk):
         )
         if response is not None:
             return response
+    elif (kept := restored_input(request)) is not None:
+        form = DecisionForm(kept, indicators=indicators)
     else:
         form = DecisionForm(initial={"revision": report.revision, "opinion": report.dept_opinion},
                             indicators=indicators)
@@ -196,6 +201,7 @@ def _review_form(report, data=None):
                       initial=initial)
 
 
+@keeps_input
 @login_required
 @require_http_methods(["GET", "POST"])
 def review(request, pk):
@@ -218,13 +224,14 @@ def review(request, pk):
         if response is not None:
             return response
     else:
-        form = _review_form(report)
+        form = _review_form(report, restored_input(request))
     context = _page_context(report)
     context.update({"form": form, "revision": report.revision})
     return render(request, "reports/review/review.html", context, status=status)
 
 
 # --- Reopening -------------------------------------------------------------------------------------
+@keeps_input
 @login_required
 @require_http_methods(["GET", "POST"])
 def reopen(request, pk):
@@ -242,9 +249,9 @@ def reopen(request, pk):
                 messages.success(request, _("报告已重新打开，退回本部门修改。"))
                 return redirect("report_history", pk=report.pk)
     else:
-        form = ReopenForm()
+        form = ReopenForm(restored_input(request))
     return render(request, "reports/review/reopen.html", {"report": report, "form": form},
-                  status=400 if form.is_bound else 200)
+                  status=400 if request.method == "POST" else 200)
 
 
 # --- History ----------------------------------------------------------------------------------------

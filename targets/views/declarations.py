@@ -15,6 +15,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from departments.enums import Role
 from departments.selectors import departments_for
+from rescue.middleware import keeps_input
+from rescue.services import restored_input
 from targets.completion import target_text
 from targets.enums import GROUPS, AdjustmentStatus, Category, Direction
 from targets.forms import AdjustmentForm, AdjustRowFormSet, DeclarationForms
@@ -138,6 +140,7 @@ def _groups(declaration):
     ]
 
 
+@keeps_input
 @login_required
 @require_http_methods(["GET", "POST"])
 def declaration_edit(request, pk):
@@ -146,8 +149,14 @@ def declaration_edit(request, pk):
     if not request.user.has_perm("targets.edit_declaration", declaration):
         messages.error(request, _("绩效目标当前为“%(status)s”，不能修改。") % {"status": declaration.get_status_display()})
         return redirect("declaration_detail", declaration.pk)
-    bundle = DeclarationForms(declaration, request.POST if request.method == "POST" else None)
+    kept = restored_input(request)
+    bundle = DeclarationForms(declaration, request.POST if request.method == "POST" else kept)
     revision = declaration.revision
+    if kept is not None:
+        try:
+            revision = int(kept.get("revision", ""))
+        except ValueError:
+            pass
     if request.method == "POST":
         try:
             revision = int(request.POST.get("revision", ""))
@@ -176,6 +185,7 @@ def declaration_edit(request, pk):
     })
 
 
+@keeps_input
 @login_required
 @require_http_methods(["GET", "POST"])
 def adjustment_new(request, pk):
@@ -188,7 +198,7 @@ def adjustment_new(request, pk):
         {"id": i.pk, "direction": i.direction, "value": i.value, "unit": i.unit, "qualitative_value": i.qualitative_value}
         for i in indicators
     ]
-    data = request.POST if request.method == "POST" else None
+    data = request.POST if request.method == "POST" else restored_input(request)
     form = AdjustmentForm(data, prefix="adjust")
     rows = AdjustRowFormSet(data, prefix="rows", initial=initial)
     if request.method == "POST" and form.is_valid() and rows.is_valid():
@@ -211,6 +221,7 @@ def adjustment_new(request, pk):
     })
 
 
+@keeps_input
 @login_required
 @require_http_methods(["GET", "POST"])
 def adjustment_detail(request, pk):
@@ -218,7 +229,7 @@ def adjustment_detail(request, pk):
     adjustment = get_object_or_404(adjustments_visible_to(request.user), pk=pk)
     if not request.user.has_perm("targets.view_adjustment", adjustment):
         raise PermissionDenied
-    form = MoveForm(request.POST or None)
+    form = MoveForm(request.POST or restored_input(request))
     if request.method == "POST" and form.is_valid():
         to = form.cleaned_data["to"]
         try:
