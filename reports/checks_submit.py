@@ -2,13 +2,17 @@
 
 `check_data_for(reports)` reads any number of reports with prefetches (so the home page's query
 count does not grow with its rows); `report_check(report)` gives one report's problems and the
-state of each editor section.
+state of each editor section; `report_check_cached(report)` the same through Django's cache, for the
+pages that show it on every render (submit always checks afresh).
 """
+import hashlib
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Count, Max, Prefetch, prefetch_related_objects
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from budgets.models import BaseData
@@ -19,7 +23,7 @@ from reports.models import Report
 from reports.narrative import TEXT_FIELDS
 from reports.workflow import move
 from scoring.models import Indicator
-from targets.yearend import results_check_data, targets_for_reports
+from targets.yearend import results_check_data, targets_for_reports, targets_marker
 
 TABLE_RELATIONS = {
     "income": "income_rows", "expenditure": "expenditure_rows",
@@ -133,6 +137,44 @@ def checks_for(reports):
 def report_check(report):
     """The ReportCheck of one report."""
     return checks_for([report])[report.pk]
+
+
+# A backstop only: every change the check reads moves a part of the key (see _check_key).
+CHECK_CACHE_SECONDS = 600
+
+
+def _check_key(report):
+    """The cache key of a report's check: everything its result depends on that can change.
+
+    The report's own rows move `revision` (every save, import and workflow move claims it); files and
+    approved targets do not, so their markers are read (two small queries): the evidence rows' count, newest
+    pk, removals and newest removal, and targets.yearend.targets_marker. The year's score step and the
+    bureau's issuer come with the report; the rubric is frozen once the year has reports. Per process
+    (LocMemCache) or shared: the key holds what a save elsewhere changes, so no invalidation is needed."""
+    files = report.evidence_files.aggregate(
+        count=Count("pk"), last=Max("pk"), removed=Count("removed_at"), last_removed=Max("removed_at"),
+    )
+    year = report.evaluation_year
+    issuer = report.department.bureau.issuer if report.department.bureau_id else ""
+    parts = (
+        report.pk, report.revision, report.status, report.updated_at, year.pk, year.rubric_id, year.score_step,
+        issuer, files["count"], files["last"], files["removed"], files["last_removed"], targets_marker(report),
+        get_language(),
+    )
+    return "report-check:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def report_check_cached(report):
+    """report_check(report), kept in the cache until the report, its files or its approved targets change.
+
+    For display (the editor's navigation and warnings, the check page). Nothing is prefetched on `report`
+    when the result comes from the cache."""
+    key = _check_key(report)
+    result = cache.get(key)
+    if result is None:
+        result = report_check(report)
+        cache.set(key, result, CHECK_CACHE_SECONDS)
+    return result
 
 
 class SubmitBlocked(Exception):

@@ -7,7 +7,7 @@ check lists). Nothing here imports reports: the report's services call these fun
 """
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import Count, Max, Prefetch, Q
 
 from targets.completion import Completion, completion
 from targets.enums import AdjustmentStatus, Category, Status
@@ -85,6 +85,22 @@ def targets_for_reports(reports):
             declaration=declaration, rows=rows, adjustments=declaration.approved_adjustments,
         )
     return found
+
+
+def targets_marker(report):
+    """What moves whenever the approved targets a report reads change: (declaration pk, revision, approved
+    调整申请 count, latest approval), or None without approved targets. One query; a cache key for
+    reports.checks_submit (an approval or a return moves the declaration's revision; an approved 调整申请
+    rewrites its indicators without it)."""
+    approved = Q(adjustments__status=AdjustmentStatus.APPROVED)
+    row = (
+        Declaration.objects.filter(
+            status=Status.APPROVED, department_id=report.department_id, year=report.evaluation_year.year,
+        )
+        .annotate(adjusted=Count("adjustments", filter=approved), last=Max("adjustments__approved_at", filter=approved))
+        .order_by("pk").values_list("pk", "revision", "adjusted", "last").first()
+    )
+    return None if row is None else (row[0], row[1], row[2], row[3] and row[3].isoformat())
 
 
 def report_targets(report):

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from reports.checks_submit import SubmitBlocked, report_check, report_submit
+from reports.checks_submit import SubmitBlocked, report_check_cached, report_submit
 from reports.consistency import HAS_ERRORS, STATE_LABELS
 from reports.editing import StaleRevision, report_copy_forward, report_previous, report_save_section
 from reports.forms.sections import SECTIONS, compare, flatten
@@ -59,7 +59,7 @@ def _navigation(report, check, current=None, current_failed=False, returned=None
 
 def _render(request, report, section, *, revision, status=200, conflict=None, failed=False, restored=False,
             check=None):
-    check = check or report_check(report)
+    check = check or report_check_cached(report)
     returned = current_return(report)
     index = SECTION_ORDER.index(section.key)
     can_edit = request.user.has_perm("reports.edit_report", report)
@@ -103,8 +103,9 @@ def section(request, pk, key):
             except ValueError:
                 revision = report.revision
             return _render(request, report, cls(report, kept), revision=revision, restored=True)
-        # The check first: its prefetches fill the report's relations, which the section's forms then reuse.
-        check = report_check(report)
+        # The check first: computed afresh, its prefetches fill the report's relations, which the section's
+        # forms then reuse (from the cache, the forms read their own rows).
+        check = report_check_cached(report)
         return _render(request, report, cls(report), revision=report.revision, check=check)
     if not request.user.has_perm("reports.edit_report", report):
         messages.error(request, _("这份报告当前不能修改。"))
@@ -153,7 +154,7 @@ def section(request, pk, key):
 def check(request, pk):
     """The check list before submit: every problem, linked to its field, and the submit button."""
     report = _report(request, pk)
-    result = report_check(report)
+    result = report_check_cached(report)
     returned = current_return(report)
     groups = []
     for key, cls in SECTIONS.items():
