@@ -113,7 +113,7 @@ def main():
                 http.get(urls[args.profile])
             profiler.disable()
             stats = pstats.Stats(profiler)
-            stats.sort_stats("cumulative").print_stats(r"/work/wt-14/(?!\.venv)", 40)
+            stats.sort_stats("cumulative").print_stats(str(ROOT) + r"/(?!\.venv)", 40)
             stats.sort_stats("tottime").print_stats(25)
             return
         rates = {name: [] for name in urls}
