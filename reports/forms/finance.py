@@ -26,14 +26,25 @@ class TableRowForm(RowForm):
     required_field = "org_name"
     required_message = _("请填写机构名称。")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, prefilled_org_name="", **kwargs):
         super().__init__(*args, **kwargs)
+        # The department's name the editor prefills in an empty table's first row: with no amount
+        # beside it, the row is still blank (a page saved untouched stores no row).
+        self.prefilled_org_name = prefilled_org_name
         for name in self.signed_fields:
             self.fields[name].widget.attrs["data-signed"] = "1"
         for total, parts in self.identities:
             self.fields[total].widget.attrs.update({
                 "data-sum": " ".join(parts), "data-sum-label": str(model_label(self.model, total)),
             })
+
+    def is_blank(self):
+        if not self.is_bound or not hasattr(self, "cleaned_data"):
+            return False
+        org_name = self.cleaned_data.get("org_name") or ""
+        return org_name in ("", self.prefilled_org_name) and all(
+            self.cleaned_data.get(n) is None for n in self.money_fields
+        )
 
     def clean(self):
         cleaned = super().clean()

@@ -114,11 +114,24 @@ class FinanceSection(Section):
 
     def build(self, data):
         parts = {}
+        name = self.report.department.name
         for prefix, title, form, model in TABLES:
             rows = getattr(self.report, model._meta.default_related_name).all()
             fields = ("org_name", *form.money_fields)
-            parts[prefix] = (title, _formset(TABLE_FORMSETS[prefix], prefix, data, rows, fields))
+            if rows:
+                formset = _formset(TABLE_FORMSETS[prefix], prefix, data, rows, fields)
+            else:
+                # An empty table starts with one row for the department itself (its name can be changed).
+                formset = TABLE_FORMSETS[prefix](data=data, prefix=prefix, initial=[{"org_name": name}],
+                                                 form_kwargs={"prefilled_org_name": name})
+            parts[prefix] = (title, formset)
         return parts
+
+    def part_values(self, name):
+        # What is stored: the department's name prefilled in an empty table is no stored row.
+        if not self.is_bound:
+            return [dict(row) for row in self[name].initial or [] if row.get("id")]
+        return super().part_values(name)
 
     def tables(self):
         """[(prefix, title, formset, notes)]: each table with the 基础数据 figures that disagree with it."""
