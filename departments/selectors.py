@@ -33,7 +33,11 @@ def department_scope_q(user, prefix="department"):
         return Q()
     own = Membership.objects.filter(user=user, role__in=[Role.CLERK, Role.HEAD]).values("department")
     reviewed = Membership.objects.filter(user=user, role=Role.REVIEWER).values("office")
-    return Q(**{f"{prefix}__in": own}) | Q(**{f"{prefix}__office__in": reviewed})
+    # One IN over the visible departments (not an OR of the two across a join): the database then finds the
+    # rows through the department index instead of reading every row of the table (issue #14: at 15,000
+    # departments an OR here made SQLite scan all reports for a reviewer's queue counts).
+    visible = Department.objects.filter(Q(pk__in=own) | Q(office__in=reviewed)).values("pk")
+    return Q(**{f"{prefix}__in": visible})
 
 
 def roles_of(user):

@@ -80,6 +80,9 @@ class Report(models.Model):
             models.UniqueConstraint(fields=["evaluation_year", "department"], name="report_one_per_year"),
             models.CheckConstraint(condition=Q(status__in=Status.values), name="report_status_valid"),
         ]
+        # A year's counts by status (home, dashboard, queue) and its 草稿 list read this index alone, not the
+        # year's rows (issue #14: 15,000 reports a year).
+        indexes = [models.Index(fields=["evaluation_year", "status"], name="report_year_status")]
         permissions = [
             ("submit_report", _("可提交报告")),
             ("review_report", _("可审核报告")),
