@@ -43,6 +43,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.parse
@@ -188,9 +189,10 @@ def manage(*args):
     subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, check=True)
 
 
-def seed(clerks, reviewers, pool):
+def seed(clerks, reviewers, pool, approved=0):
     """The demo plus one department, report and clerk per clerk, one office and reviewer per reviewer,
-    and `pool` departments per office whose reports are staged in 财政审核. Returns {clerk n: report id}."""
+    and `pool` departments per office whose reports are staged in 财政审核, and an admin.
+    Returns ({clerk n: report id}, the admin's id, the offices' names)."""
     import django
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "evalsite.settings")
@@ -226,6 +228,8 @@ def seed(clerks, reviewers, pool):
         for k, office in enumerate(offices, start=1):
             user = User.objects.create(username=f"load_reviewer{k:02d}", full_name=f"审核人{k:02d}", password=password)
             Membership.objects.create(user=user, role=Role.REVIEWER, office=office)
+        admin = User.objects.create(username="load_admin", full_name="负载测试管理员", password=password)
+        Membership.objects.create(user=admin, role=Role.ADMIN)
         stage_clerk = User.objects.create(username="load_stage_clerk", full_name="报送填报人", password=password)
         stage_head = User.objects.create(username="load_stage_head", full_name="报送负责人", password=password)
         staged = []
@@ -240,8 +244,68 @@ def seed(clerks, reviewers, pool):
         for report in staged:
             report = move(report, Status.DEPT_REVIEW, by=stage_clerk)
             move(report, Status.FINANCE_REVIEW, by=stage_head, comment="同意报送财政审核。")
+        # `approved` further reports of the first office approved by its reviewer (their PDFs are archived by
+        # the job workers once they start, or rendered by the ZIP job if it gets there first).
+        approver = User.objects.get(username="load_reviewer01")
+        for j in range(1, approved + 1):
+            department, report = department_report(f"7{j:05d}", f"已审定单位{j:03d}", offices[0])
+            Membership.objects.create(user=stage_clerk, role=Role.CLERK, department=department)
+            Membership.objects.create(user=stage_head, role=Role.HEAD, department=department)
+            stage_clerk, stage_head = User.objects.get(pk=stage_clerk.pk), User.objects.get(pk=stage_head.pk)
+            report = move(report, Status.DEPT_REVIEW, by=stage_clerk)
+            report = move(report, Status.FINANCE_REVIEW, by=stage_head, comment="同意报送财政审核。")
+            move(report, Status.APPROVED, by=approver, comment="审定。")
     connection.close()
-    return reports
+    return reports, admin.pk, [office.name for office in offices]
+
+
+def seed_departments(count, offices):
+    """`count` further departments of the 2021 year (a report each, a 三级 score row per rubric leaf, a
+    quarter each 部门审核 and the rest 草稿), spread over the reviewers' offices, in set-based statements:
+    one INSERT … SELECT over generate_series per table on PostgreSQL, no Python loop over rows. Their 预算编码
+    (95…) sort after the staged and the clerks' ones, so the queue's first page still lists the staged reports.
+    Returns the seconds it took."""
+    from django.db import connection, transaction
+
+    from departments.models import Bureau, Department, Office
+    from reports.demo import BUREAU
+    from reports.models import Report, ScoreEntry
+    from scoring.models import EvaluationYear, Indicator
+
+    began = time.monotonic()
+    year = EvaluationYear.objects.get(year=2021)
+    bureau = Bureau.objects.get(name=BUREAU[0])
+    office_ids = list(Office.objects.filter(name__in=offices).order_by("name").values_list("pk", flat=True))
+    leaves = Indicator.objects.filter(rubric=year.rubric, level=3)
+    dept, rep, score = Department._meta.db_table, Report._meta.db_table, ScoreEntry._meta.db_table
+    ind = Indicator._meta.db_table
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {dept} (bureau_id, code, name, office_id, is_active) "
+            f"SELECT %s, '95' || lpad(i::text, 5, '0'), '规模测试单位' || lpad(i::text, 5, '0'), "
+            f"(%s::bigint[])[1 + i %% %s], true FROM generate_series(1, %s) AS i",
+            [bureau.pk, office_ids, len(office_ids), count])
+        cursor.execute(
+            f"INSERT INTO {rep} (evaluation_year_id, department_id, status, revision, created_at, updated_at, "
+            f"evaluation_method, evaluation_body, issuer, contact_name, contact_phone, functions, achievements, "
+            f"leader_name, dept_opinion, dept_head_name, finance_opinion, finance_head_name, filler_name, "
+            f"filler_phone, approved_digest, verification_token, approved_pdf) "
+            f"SELECT %s, d.id, CASE WHEN d.id %% 4 = 0 THEN 'dept_review' ELSE 'draft' END, 1, now(), now(), "
+            f"%s, %s, %s, '联系人', '0730-0000000', '', '', '', '', '', '', '', '', '', '', '', '' "
+            f"FROM {dept} d WHERE d.code LIKE '95%%' AND length(d.code) = 7",
+            [year.pk, Report._meta.get_field("evaluation_method").default,
+             Report._meta.get_field("evaluation_body").default, bureau.issuer])
+        cursor.execute(
+            f"UPDATE {rep} SET submitted_at = now() WHERE status = 'dept_review' AND submitted_at IS NULL")
+        cursor.execute(
+            f"INSERT INTO {score} (report_id, indicator_id, self_score, deduction_reason, review_note, inputs, "
+            f"suggestion_trace, flagged) "
+            f"SELECT r.id, l.id, COALESCE(l.points, 0), '', '', '{{}}'::jsonb, '', false "
+            f"FROM {rep} r JOIN {dept} d ON d.id = r.department_id CROSS JOIN {ind} l "
+            f"WHERE d.code LIKE '95%%' AND length(d.code) = 7 AND r.evaluation_year_id = %s AND l.id IN %s",
+            [year.pk, tuple(leaves.values_list("pk", flat=True))])
+        cursor.execute("ANALYZE")
+    return time.monotonic() - began
 
 
 def free_port():
@@ -250,15 +314,59 @@ def free_port():
         return s.getsockname()[1]
 
 
-def start_gunicorn(port, workers):
+def server_env():
+    """The environment of gunicorn and the job workers (the same keys, as on several machines)."""
     env = {**os.environ, "DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
            "AUDIT_HMAC_KEY": secrets.token_urlsafe(32),
            "DJANGO_ALLOWED_HOSTS": "127.0.0.1", "DJANGO_SECURE_SSL_REDIRECT": "0", "DJANGO_SECURE_COOKIES": "0",
            "DJANGO_HSTS_SECONDS": "0"}
     env.pop("DJANGO_SETTINGS_MODULE", None)
+    return env
+
+
+def start_job_workers(count, env):
+    """`count` job worker processes (manage.py jobs_worker, as scripts/with-workers starts them)."""
+    return [subprocess.Popen([PYTHON, "manage.py", "jobs_worker", "--no-reload", "--interval", "1", "-v", "0"],
+                             cwd=ROOT, env=env) for _ in range(count)]
+
+
+def start_jobs(admin_id, at, clock, started):
+    """At `at` s into the run, start the year's workbook and ZIP jobs as the admin (jobs.services.job_start,
+    what the dashboard's buttons call); their ids go to `started`."""
+    from django.db import connection
+
+    from accounts.models import User
+    from jobs.enums import Kind
+    from jobs.services import job_start
+
+    clock.wait()
+    time.sleep(at)
+    admin = User.objects.get(pk=admin_id)
+    for kind, title in ((Kind.WORKBOOK, "2021年度汇总表（负载测试）"), (Kind.YEAR_ZIP, "2021年度已审定报告压缩包（负载测试）")):
+        started.append((kind, job_start(kind=kind, owner=admin, title=title, params={"year": 2021}).pk, time.monotonic()))
+    connection.close()
+
+
+def wait_jobs(started, timeout):
+    """Wait until every started job has ended (or `timeout` s): [(kind, status, done, total, seconds, error)]."""
+    from jobs.models import Job
+
+    give_up = time.monotonic() + timeout
+    while True:
+        jobs = {job.pk: job for job in Job.objects.filter(pk__in=[pk for _k, pk, _t in started])}
+        if all(job.status not in ("queued", "running") for job in jobs.values()) or time.monotonic() > give_up:
+            break
+        time.sleep(2)
+    return [(kind, jobs[pk].status, jobs[pk].done, jobs[pk].total,
+             (jobs[pk].finished_at - jobs[pk].created_at).total_seconds() if jobs[pk].finished_at else None,
+             jobs[pk].error) for kind, pk, _t in started]
+
+
+def start_gunicorn(port, workers, env):
     server = subprocess.Popen(
         [str(ROOT / ".venv" / "bin" / "gunicorn"), "evalsite.wsgi", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(workers), "--timeout", "120", "--log-level", "warning"],
+         "--config", str(ROOT / "gunicorn.conf.py"), "--workers", str(workers), "--timeout", "120",
+         "--log-level", "warning", "--access-logfile", "/dev/null"],
         cwd=ROOT, env=env,
     )
     for _attempt in range(300):
@@ -345,6 +453,13 @@ def main():
                         help="reports staged in 财政审核 per reviewer (default: more than a reviewer can return)")
     parser.add_argument("--save-share", type=float, default=0.5,
                         help="share of reviewed reports that get a 复核得分 saved before the return (default 0.5)")
+    parser.add_argument("--departments", type=int, default=0,
+                        help="further departments in the year, a report each (default 0; 15000 at province scale)")
+    parser.add_argument("--approved", type=int, default=20,
+                        help="approved reports whose PDFs the ZIP job packs (default 20)")
+    parser.add_argument("--job-workers", type=int, default=2, help="job worker processes (default 2)")
+    parser.add_argument("--jobs-at", type=float, default=10, metavar="S",
+                        help="start the workbook and ZIP jobs S seconds into the run (default 10; negative: none)")
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL"):
         os.execv(str(ROOT / "scripts" / "with-postgres"), [str(ROOT / "scripts" / "with-postgres"), PYTHON, *sys.argv])
@@ -355,13 +470,21 @@ def main():
     manage("migrate", "--noinput", "-v0")
     manage("load_demo")
     staged = time.monotonic()
-    reports = seed(args.clerks, args.reviewers, pool)
-    port = free_port()
+    reports, admin_id, office_names = seed(args.clerks, args.reviewers, pool, args.approved)
     print(f"Seeded {len(reports)} clerks' departments and {pool * args.reviewers} reports in 财政审核 "
-          f"({pool} per reviewer) in {time.monotonic() - staged:.0f} s; starting gunicorn ...", flush=True)
-    server = start_gunicorn(port, args.workers)
+          f"({pool} per reviewer) in {time.monotonic() - staged:.0f} s", flush=True)
+    if args.departments:
+        took = seed_departments(args.departments, office_names)
+        print(f"Seeded {args.departments} further departments (reports, score rows) in {took:.1f} s", flush=True)
+    port = free_port()
+    env = server_env()
+    env.setdefault("DJANGO_MEDIA_ROOT", tempfile.mkdtemp(prefix="load-media-"))
+    print("starting gunicorn and the job workers ...", flush=True)
+    server = start_gunicorn(port, args.workers, env)
+    workers = start_job_workers(args.job_workers, env) if args.jobs_at >= 0 else []
     stats, acknowledged, clock = Stats(), {}, Clock()
-    returns, review_saves = [], {}
+    returns, review_saves, started_jobs = [], {}, []
+    load_before = os.getloadavg()
     try:
         users = [
             threading.Thread(target=clerk, args=(n, report_id, port, stats, clock, acknowledged, args.think), daemon=True)
@@ -382,6 +505,10 @@ def main():
             time.sleep(0.2)
         users.append(threading.Thread(target=probe, args=(port, stats, clock), daemon=True))
         users[-1].start()
+        if args.jobs_at >= 0:
+            jobs_thread = threading.Thread(target=start_jobs, args=(admin_id, args.jobs_at, clock, started_jobs),
+                                           daemon=True)
+            jobs_thread.start()
         stats.measuring = True
         began = time.monotonic()
         clock.start(args.duration)
@@ -390,10 +517,22 @@ def main():
         for thread in users:
             thread.join(timeout=args.duration + 120)
         elapsed = time.monotonic() - began
+        load_during = os.getloadavg()
+        jobs = wait_jobs(started_jobs, 1800) if started_jobs else []
     finally:
         server.terminate()
+        for worker in workers:
+            worker.terminate()
         server.wait(timeout=30)
+        for worker in workers:
+            worker.wait(timeout=120)
+    print(f"\nload average (1, 5, 15 min) before the run {load_before[0]:.2f} {load_before[1]:.2f} "
+          f"{load_before[2]:.2f}, at its end {load_during[0]:.2f} {load_during[1]:.2f} {load_during[2]:.2f}")
     rows = report(stats, elapsed)
+    failed_jobs = [job for job in jobs if job[1] != "succeeded"]
+    for kind, status, done, total, seconds, error in jobs:
+        took = "" if seconds is None else f", {seconds:.0f} s from start to end"
+        print(f"job {kind}: {status}, {done}/{total}{took}{'; ' + error if error else ''}")
     lost = lost_saves(acknowledged) + lost_reviews(returns, review_saves)
     slow = [r[0] for r in rows if r[4] >= P95_LIMIT_MS]
     print(f"\nduration {elapsed:.1f} s; clerk saves: {len(stats.samples.get(LABELS['save'], []))} "
@@ -405,7 +544,7 @@ def main():
         print("  lost:", item)
     if slow:
         print(f"  p95 at or over {P95_LIMIT_MS} ms:", ", ".join(slow))
-    sys.exit(1 if stats.errors or lost or slow else 0)
+    sys.exit(1 if stats.errors or lost or slow or failed_jobs else 0)
 
 
 if __name__ == "__main__":
