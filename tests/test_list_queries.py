@@ -121,6 +121,53 @@ def report_list(n):
     return _superuser(), reverse("admin:reports_report_changelist"), r'<tr>\s*<th class="field-evaluation_year[ "]'
 
 
+def job_list(n):
+    from jobs.enums import Kind
+    from jobs.models import Job
+
+    admin = _admin()
+    for index in range(n):
+        Job.objects.create(kind=Kind.WORKBOOK, owner=admin, title=f"汇总表{index}", params={"year": 2021})
+    return admin, reverse("job_list"), r'<tr>\s*<td><a href="/jobs/'
+
+
+def followup_findings(n):
+    from followup.models import Finding
+
+    admin = _admin()
+    for report in _year(n):
+        Finding.objects.create(report=report, category="budget", description="问题", deadline=datetime.date(2030, 1, 1),
+                               created_by=admin)
+    return admin, reverse("followup_home"), r'<tr id="finding-\d+"'
+
+
+def followup_results(n):
+    reports = _year(n)
+    Report.objects.filter(pk__in=[r.pk for r in reports]).update(status=Status.APPROVED)
+    return _admin(), reverse("followup_year_results", args=[2021]), r'<tr id="result-\d+">'
+
+
+def followup_extensions(n):
+    from followup.models import DeadlineExtension
+
+    admin = _admin()
+    for report in _year(n):
+        DeadlineExtension.objects.create(evaluation_year=report.evaluation_year, department=report.department,
+                                         deadline=datetime.date(2022, 6, 30), reason="延期", granted_by=admin)
+    return admin, reverse("followup_year_extensions", args=[2021]), r'<tr><td>8\d{5}</td>'
+
+
+def targets_home(n):
+    from targets.services import declaration_create
+
+    clerk = UserFactory()
+    for report in _year(n):
+        MembershipFactory(user=clerk, role=Role.CLERK, department=report.department)
+    for department in Department.objects.filter(memberships__user=clerk):
+        declaration_create(department=department, year=2022, by=clerk)
+    return clerk, reverse("targets_home"), r'<tr><td>2022</td><td><a href="/targets/\d+/">'
+
+
 SCENARIOS = {
     "clerk_home": (clerk_home, lambda n: min(n, 20)),
     "reviewer_home": (reviewer_home, lambda n: min(n, 10)),
@@ -133,6 +180,11 @@ SCENARIOS = {
     "user_list": (user_list, None),
     "membership_list": (membership_list, lambda n: n),
     "report_list": (report_list, lambda n: n),
+    "job_list": (job_list, lambda n: min(n, 20)),
+    "followup_findings": (followup_findings, lambda n: n),
+    "followup_results": (followup_results, lambda n: n),
+    "followup_extensions": (followup_extensions, lambda n: n),
+    "targets_home": (targets_home, lambda n: n),
 }
 
 
