@@ -7,11 +7,15 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.enums import AdminRole
 from accounts.validators import validate_admin_role_memberships
+from evalsite.text import VisibleNamesMixin
 
 
-class User(AbstractUser):
+class User(VisibleNamesMixin, AbstractUser):
     """A person who logs in. Business roles come from departments.Membership; `admin_role` is the
     one 三员 role (system, security or audit administrator) a user may hold, if any."""
+
+    # The username's validator already refuses invisible characters (letters, digits and . @ + - _ only).
+    visible_fields = ("full_name", "first_name", "last_name")
 
     full_name = models.CharField(_("姓名"), max_length=50, blank=True)
     phone = models.CharField(_("联系电话"), max_length=30, blank=True)

@@ -4,10 +4,13 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from departments.enums import Role
+from evalsite.text import VisibleNamesMixin
 
 
-class Bureau(models.Model):
+class Bureau(VisibleNamesMixin, models.Model):
     """A finance bureau running the evaluation (one per installation, normally)."""
+
+    visible_fields = ("name", "region")
 
     name = models.CharField(_("财政局名称"), max_length=100, unique=True)
     region = models.CharField(_("行政区划"), max_length=50, help_text=_("印在封面标题中，如 岳阳楼区"))
@@ -25,8 +28,10 @@ class Bureau(models.Model):
         return f"{self.name}（制）"
 
 
-class Office(models.Model):
+class Office(VisibleNamesMixin, models.Model):
     """A 归口业务科室 of the finance bureau; it reviews the departments it covers."""
+
+    visible_fields = ("name",)
 
     bureau = models.ForeignKey(Bureau, models.PROTECT, related_name="offices", verbose_name=_("财政局"))
     name = models.CharField(_("科室名称"), max_length=100)
@@ -40,8 +45,10 @@ class Office(models.Model):
         return self.name
 
 
-class Department(models.Model):
+class Department(VisibleNamesMixin, models.Model):
     """A 部门（单位） that files one report a year."""
+
+    visible_fields = ("code", "name")
 
     bureau = models.ForeignKey(Bureau, models.PROTECT, related_name="departments", verbose_name=_("财政局"))
     code = models.CharField(_("预算编码"), max_length=30, unique=True)

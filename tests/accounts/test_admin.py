@@ -154,3 +154,34 @@ def test_a_business_role_holder_made_a_superuser_is_a_form_error(client):
     assert response.status_code == 200
     assert response.context["adminform"].form.errors == {"is_superuser": ["超级用户（应急账户）不能担任任何业务角色。"]}
     assert User.objects.get(pk=target.pk).is_superuser is False
+
+
+def test_invisible_characters_are_stripped_from_a_name_edited_in_the_admin(client):
+    admin_client(client, AdminRole.SYSTEM)
+    target = UserFactory(username="clerk", full_name="张三")
+    page = client.get(f"/admin/accounts/user/{target.pk}/change/")
+    data = {name: page.context["adminform"].form[name].value() or "" for name in ("username", "phone", "email")}
+
+    response = client.post(f"/admin/accounts/user/{target.pk}/change/", {
+        **data, "full_name": "\u202e张\u2066三\u2069\u200b\ufeff", "first_name": "\u200f三", "last_name": "张\u202d",
+        "is_active": "on", "must_change_password": "", "password_changed_at_0": "2021-01-01",
+        "password_changed_at_1": "00:00:00",
+    })
+
+    target.refresh_from_db()
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert (target.full_name, target.first_name, target.last_name) == ("张三", "三", "张")
+
+
+def test_a_user_name_with_invisible_characters_is_refused_at_the_field(client):
+    admin_client(client, AdminRole.SYSTEM)
+
+    response = client.post("/admin/accounts/user/add/", {
+        "username": "clerk\u202egpj.exe", "usable_password": "true", "password1": "Start-pass-2021",
+        "password2": "Start-pass-2021",
+    })
+
+    assert response.status_code == 200
+    assert list(response.context["adminform"].form.errors) == ["username"]
+    assert "请输入合法的用户名" in response.context["adminform"].form.errors["username"][0]
+    assert not User.objects.filter(username__startswith="clerk").exists()

@@ -4,7 +4,7 @@ from django.contrib.auth.models import Permission
 
 from accounts.enums import AdminRole
 from departments.enums import Role
-from departments.models import Membership
+from departments.models import Department, Membership
 from tests.factories import DepartmentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -75,3 +75,63 @@ def test_nobody_changes_their_own_role_assignment(client):
 
     assert response.status_code == 403
     assert Membership.objects.get().role == Role.CLERK
+
+
+# Bidi overrides and isolates, zero-width space and BOM: invisible in the form, dangerous in a file name.
+INVISIBLE = "\u202e\u2066\u2067\u2068\u2069\u200b\ufeff\u200e"
+
+
+@pytest.fixture
+def sysadmin(client):
+    user = UserFactory(username="sysadmin", admin_role=AdminRole.SYSTEM, is_staff=True)
+    client.force_login(user)
+    return user
+
+
+def test_invisible_characters_are_stripped_from_names_added_in_the_admin(client, sysadmin):
+    from departments.models import Bureau, Office
+    from tests.factories import BureauFactory
+
+    bureau = BureauFactory()
+    office = client.post("/admin/departments/office/add/", {"bureau": bureau.pk, "name": f"预算{INVISIBLE}科"})
+    department = client.post("/admin/departments/department/add/", {
+        "bureau": bureau.pk, "code": f"9010{INVISIBLE}99", "name": "\u202e岳阳楼区fdp.exe\u202c 融媒体中心\u200b",
+        "is_active": "on",
+    })
+    added_bureau = client.post("/admin/departments/bureau/add/", {"name": f"{INVISIBLE}另一财政局", "region": "君山\u2067区"})
+
+    assert (office.status_code, department.status_code, added_bureau.status_code) == (302, 302, 302)
+    assert Office.objects.get(bureau=bureau).name == "预算科"
+    created = Department.objects.get(code="901099")
+    assert created.name == "岳阳楼区fdp.exe 融媒体中心"
+    assert Bureau.objects.filter(name="另一财政局", region="君山区").exists()
+
+
+def test_a_department_renamed_in_the_admin_loses_its_invisible_characters(client, sysadmin):
+    department = DepartmentFactory(name="旧名称")
+
+    response = client.post(f"/admin/departments/department/{department.pk}/change/", {
+        "bureau": department.bureau_id, "code": department.code, "name": "新\u2066名称\u2069\ufeff", "is_active": "on",
+    })
+
+    department.refresh_from_db()
+    assert (response.status_code, department.name) == (302, "新名称")
+
+
+def test_a_name_of_invisible_characters_only_is_a_required_field_error(client, sysadmin):
+    department = DepartmentFactory(name="旧名称")
+
+    response = client.post(f"/admin/departments/department/{department.pk}/change/", {
+        "bureau": department.bureau_id, "code": department.code, "name": INVISIBLE, "is_active": "on",
+    })
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {"name": ["此字段不能为空。"]}
+    department.refresh_from_db()
+    assert department.name == "旧名称"
+
+
+def test_names_saved_by_code_are_stripped_too():
+    department = DepartmentFactory(name="部门\u202e名称")
+
+    assert Department.objects.get(pk=department.pk).name == "部门名称"
