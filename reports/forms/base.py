@@ -12,6 +12,7 @@ from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from reports.fields import ForgivingDecimalField, normalise_text
+from reports.forms.renderer import RENDERER
 
 DATE_RE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 
@@ -86,6 +87,8 @@ class StyledFormMixin:
 class EditorForm(StyledFormMixin, forms.Form):
     """A plain form of the editor (never a ModelForm: saving is the services' job)."""
 
+    default_renderer = RENDERER  # plain inputs without the template engine (reports.forms.renderer)
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.style_widgets()
@@ -120,6 +123,8 @@ class RowForm(EditorForm):
 
 class RowFormSet(forms.BaseFormSet):
     """A formset of RowForms whose kept rows, in order, are `rows()`: deleted and blank rows drop out."""
+
+    renderer = RENDERER  # the rows' and the management form's (reports.forms.renderer)
 
     default_error_messages = {
         **forms.BaseFormSet.default_error_messages,

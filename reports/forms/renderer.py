@@ -1,0 +1,69 @@
+"""The editor's form renderer: the plain inputs and textareas written in Python, the rest by Django's templates.
+
+An editor page holds up to 120 widgets; through the template engine each costs a template, an include of
+`input.html` and one of `attrs.html`. `WidgetRenderer.render` writes the same HTML for the widget templates
+listed in `FAST` (what django/forms/templates/django/forms/widgets/{input,textarea,attrs}.html print, character
+for character, escaped the same way: tests/reports/test_renderer.py compares them) and hands every other
+template (selects, checkboxes, the forms' and error lists' templates, any project override) to Django's.
+"""
+from django.forms.renderers import DjangoTemplates
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeData, mark_safe
+
+INPUTS = frozenset(
+    f"django/forms/widgets/{name}.html"
+    for name in ("input", "text", "number", "email", "url", "tel", "password", "hidden", "date", "time", "datetime",
+                 "search", "color")
+)
+TEXTAREA = "django/forms/widgets/textarea.html"
+FAST = INPUTS | {TEXTAREA}
+
+
+def _format_s(value):
+    """`{{ value|stringformat:'s' }}`: "%s" % value, kept safe when the value was (the filter is is_safe)."""
+    try:
+        text = "%s" % value  # noqa: UP031 (the template filter's exact operation, tuples included)
+    except (TypeError, ValueError):
+        return ""
+    return conditional_escape(mark_safe(text) if isinstance(value, SafeData) else text)
+
+
+def _attrs(attrs):
+    """django/forms/widgets/attrs.html."""
+    parts = []
+    for name, value in attrs.items():
+        if value is False:
+            continue
+        if value is True:
+            parts.append(f" {conditional_escape(name)}")
+        else:
+            parts.append(f' {conditional_escape(name)}="{_format_s(value)}"')
+    return "".join(parts)
+
+
+def render_input(widget):
+    """django/forms/widgets/input.html (rendered and stripped, as BaseRenderer.render returns it)."""
+    value = "" if widget["value"] is None else f' value="{_format_s(widget["value"])}"'
+    return (f'<input type="{conditional_escape(widget["type"])}" name="{conditional_escape(widget["name"])}"'
+            f'{value}{_attrs(widget["attrs"])}>')
+
+
+def render_textarea(widget):
+    """django/forms/widgets/textarea.html (rendered and stripped)."""
+    value = conditional_escape(widget["value"]) if widget["value"] else ""
+    return f'<textarea name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>\n{value}</textarea>'
+
+
+class WidgetRenderer(DjangoTemplates):
+    """Django's template renderer, except for the plain inputs and textareas (see the module)."""
+
+    def render(self, template_name, context, request=None):
+        if template_name in FAST:
+            widget = context["widget"]
+            if widget.get("template_name") == template_name:
+                html = render_textarea(widget) if template_name == TEXTAREA else render_input(widget)
+                return mark_safe(html)  # noqa: S308 (every part above is escaped)
+        return super().render(template_name, context, request)
+
+
+RENDERER = WidgetRenderer()

@@ -1,0 +1,83 @@
+"""The editor's widget renderer writes exactly what Django's widget templates write."""
+import datetime
+import re
+from decimal import Decimal
+
+import pytest
+from django import forms
+from django.forms.renderers import DjangoTemplates
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+
+from reports.fields import ForgivingDecimalField
+from reports.forms.base import EditorForm, RowForm, row_formset
+from reports.forms.renderer import RENDERER, WidgetRenderer
+from tests.reports.editor_support import clerk_of, login, seed_report
+
+DJANGO = DjangoTemplates()
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"')
+TRICKY = ['a "quoted" <b>&amp; text</b>', "", " 空格 ", "<script>alert('x')</script>", "第一行\n第二行"]
+
+
+@pytest.mark.parametrize("widget", [
+    forms.TextInput(), forms.TextInput(attrs={"class": "form-control", "maxlength": 20, "required": True,
+                                              "disabled": False, "data-x": '"<>&\''}),
+    forms.NumberInput(attrs={"step": Decimal("0.5")}), forms.HiddenInput(), forms.EmailInput(), forms.PasswordInput(),
+    forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}), forms.Textarea(), forms.Textarea(attrs={"rows": 3}),
+    forms.Select(choices=[("a", "甲"), ("b", "<乙>")]), forms.CheckboxInput(),
+])
+@pytest.mark.parametrize("value", [None, *TRICKY, mark_safe("<i>safe</i>"), 0, Decimal("12.50"),
+                                   datetime.date(2022, 5, 9), "a"])
+def test_each_widget_renders_as_django_renders_it(widget, value):
+    attrs = {"id": 'id_"x"', "aria-invalid": "true"}
+
+    ours = widget.render("name<&>", value, attrs=attrs, renderer=RENDERER)
+
+    assert ours == widget.render("name<&>", value, attrs=attrs, renderer=DJANGO)
+
+
+class Sample(EditorForm):
+    text = forms.CharField(max_length=20)
+    note = forms.CharField(widget=forms.Textarea, required=False)
+    amount = ForgivingDecimalField(required=False)
+    day = forms.DateField(widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}), required=False)
+
+
+class Row(RowForm):
+    text = forms.CharField(required=False)
+
+
+@pytest.mark.parametrize("data", [None, {"text": "<b>" * 10, "note": "a\n<b>", "amount": "x", "day": "2022-13-01"}])
+def test_a_whole_editor_form_renders_as_with_django_templates(data):
+    ours = Sample(data, initial={"text": "一", "note": "<二>", "amount": Decimal("1.50")})
+    theirs = Sample(data, initial={"text": "一", "note": "<二>", "amount": Decimal("1.50")}, renderer=DJANGO)
+
+    assert ours.renderer is RENDERER
+    assert [str(field) for field in ours] == [str(field) for field in theirs]
+    assert str(ours) == str(theirs)
+
+
+def test_row_formsets_render_their_rows_and_management_form_alike():
+    formset_class = row_formset(Row)
+    ours = formset_class(prefix="rows", initial=[{"id": 1, "text": '"引号"'}])
+    theirs = type("Theirs", (formset_class,), {"renderer": DJANGO})(prefix="rows", initial=[{"id": 1, "text": '"引号"'}])
+
+    assert ours.forms[0].renderer is RENDERER and ours.empty_form.renderer is RENDERER
+    assert str(ours.management_form) == str(theirs.management_form)
+    assert [str(f) for form in ours for f in form] == [str(f) for form in theirs for f in form]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("key", ["cover", "finance", "base-data", "goals", "scores", "narrative", "people"])
+def test_every_editor_page_is_the_same_page_with_django_templates(client, monkeypatch, key):
+    report = seed_report()
+    login(client, clerk_of(report.department))
+    url = reverse("report_section", args=[report.pk, key])
+
+    def page():
+        return CSRF.sub("", client.get(url).content.decode())
+
+    ours = page()
+    monkeypatch.setattr(WidgetRenderer, "render", DjangoTemplates.render)
+
+    assert ours == page()
