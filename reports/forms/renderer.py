@@ -4,7 +4,8 @@ An editor page holds up to 120 widgets; through the template engine each costs a
 `input.html` and one of `attrs.html`. `WidgetRenderer.render` writes the same HTML for the widget templates
 listed in `FAST` (what django/forms/templates/django/forms/widgets/{input,textarea,attrs}.html print, character
 for character, escaped the same way: tests/reports/test_renderer.py compares them) and hands every other
-template (selects, checkboxes, the forms' and error lists' templates, any project override) to Django's.
+template (selects, checkboxes, error lists, any project override) to Django's. A form of hidden fields only
+without errors (a formset's management form) is its inputs, as `div.html` prints it.
 """
 from django.forms.renderers import DjangoTemplates
 from django.utils.html import conditional_escape
@@ -17,6 +18,7 @@ INPUTS = frozenset(
 )
 TEXTAREA = "django/forms/widgets/textarea.html"
 FAST = INPUTS | {TEXTAREA}
+FORM = "django/forms/div.html"
 
 
 def _format_s(value):
@@ -63,6 +65,9 @@ class WidgetRenderer(DjangoTemplates):
             if widget.get("template_name") == template_name:
                 html = render_textarea(widget) if template_name == TEXTAREA else render_input(widget)
                 return mark_safe(html)  # noqa: S308 (every part above is escaped)
+        elif template_name == FORM and not context.get("fields", True) and not context.get("errors", True):
+            # div.html with nothing but hidden fields: `{% for field in hidden_fields %}{{ field }}{% endfor %}`.
+            return mark_safe("".join(conditional_escape(field) for field in context["hidden_fields"]))  # noqa: S308
         return super().render(template_name, context, request)
 
 
