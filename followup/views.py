@@ -44,13 +44,14 @@ from followup.services import (
     finding_reply,
     result_record,
 )
-from followup.workflow import MOVE_LABELS, decisions, finding_move, history_label
+from followup.workflow import FLOW, MOVE_LABELS, decisions, finding_move, history_label
 from reports.enums import Status
 from reports.exporters.queries import graded, totals_of, year_bands, year_reports
 from reports.selectors import reports_visible_to
 from rescue.middleware import keeps_input
 from rescue.services import restored_input
 from scoring.models import EvaluationYear
+from workflow.engine import confirm_text
 
 PAGE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -133,7 +134,8 @@ def finding_new(request, pk):
 
 
 def _detail_context(request, finding, *, reply_form=None, move_form=None, revision=None):
-    moves = [{"to": to, "label": MOVE_LABELS[(finding.status, to)]} for to in decisions(finding, request.user)]
+    moves = [{"to": to, "label": MOVE_LABELS[(finding.status, to)], "confirm": confirm_text(FLOW, finding.status, to)}
+             for to in decisions(finding, request.user)]
     can_reply = request.user.has_perm("followup.reply_finding", finding)
     if reply_form is None and can_reply:
         reply_form = ReplyForm(initial={
@@ -142,6 +144,7 @@ def _detail_context(request, finding, *, reply_form=None, move_form=None, revisi
     return {
         "finding": finding, "places": place_labels(finding), "moves": moves, "move_form": move_form or MoveForm(),
         "reply_form": reply_form if can_reply else None, "history": history,
+        "reply_confirm": confirm_text(FLOW, FindingStatus.OPEN, FindingStatus.REPLIED),
         "evidence": list(finding.evidence_files.all()),
         "overdue": finding.status == FindingStatus.OPEN and finding.deadline < timezone.localdate(),
         "revision": finding.revision if revision is None else revision,

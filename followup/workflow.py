@@ -23,12 +23,18 @@ MOVE_LABELS = {
     (F.REPLIED, F.OPEN): gettext_lazy("退回重新整改"),
     (F.REPLIED, F.ACCEPTED): gettext_lazy("验收通过"),
 }
+CONFIRMS = {
+    (F.OPEN, F.REPLIED): gettext_lazy("提交后将不能再修改答复，整改情况将交给财政审核人验收。确定提交？"),
+    (F.REPLIED, F.OPEN): gettext_lazy("退回后部门须按退回理由重新整改并再次答复。确定退回？"),
+    (F.REPLIED, F.ACCEPTED): gettext_lazy("验收通过后此问题即为已整改，不能再修改。确定验收通过？"),
+}
 # What the history prints for the step that recorded the finding (from_status "").
 RECORDED_LABEL = gettext_lazy("下达整改通知")
 
 FLOW = engine.Flow(
     model=Finding, moves=MOVES, labels=MOVE_LABELS, change_model=FindingChange, document_field="finding",
     comment_required=frozenset({(F.REPLIED, F.OPEN)}), comment_message=gettext_lazy("请填写退回的理由，说明还需整改的内容。"),
+    confirms=CONFIRMS,
     related=("report__department",), snapshot=lambda finding, key: finding_export(finding), notify=finding_notify,
 )
 

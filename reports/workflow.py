@@ -40,6 +40,21 @@ MOVE_LABELS = {
     (S.APPROVED, S.DRAFT): gettext_lazy("重新打开"),
 }
 
+# What the confirmation before each move says will happen.
+CONFIRMS = {
+    (S.DRAFT, S.DEPT_REVIEW): gettext_lazy("提交后将不能再修改，报告将交给部门负责人审核。确定提交？"),
+    (S.DEPT_REVIEW, S.DRAFT): gettext_lazy(
+        "退回后报告回到草稿，由填报人按退回意见修改后重新提交。确定退回？"),
+    (S.DEPT_REVIEW, S.FINANCE_REVIEW): gettext_lazy(
+        "报送后本部门不能再修改，报告将交给财政部门归口业务科室审核。确定审核通过并报送财政？"),
+    (S.FINANCE_REVIEW, S.DRAFT): gettext_lazy(
+        "退回后报告回到草稿，由部门按退回意见修改，重新经部门负责人审核后再报送。确定退回？"),
+    (S.FINANCE_REVIEW, S.APPROVED): gettext_lazy(
+        "审定后报告和PDF将被冻结，复核得分即为最终得分，只有管理员可以重新打开。确定审定通过？"),
+    (S.APPROVED, S.DRAFT): gettext_lazy(
+        "重新打开后报告回到草稿，审定结果作废，须重新提交和审核；此操作将记入日志。确定重新打开？"),
+}
+
 
 def _snapshot(report, key):
     """The content as it stood after the move (the frozen form on approval)."""
@@ -48,13 +63,18 @@ def _snapshot(report, key):
 
 FLOW = engine.Flow(
     model=Report, moves=MOVES, labels=MOVE_LABELS, comment_required=COMMENT_REQUIRED,
-    change_model=StatusChange, document_field="report", snapshot=_snapshot, notify=notices_on_commit,
+    confirms=CONFIRMS, change_model=StatusChange, document_field="report", snapshot=_snapshot, notify=notices_on_commit,
 )
 
 
 def allowed_moves(report, user):
     """The target statuses the user may move the report to now (drives the buttons shown)."""
     return engine.allowed_moves(FLOW, report, user)
+
+
+def move_buttons(report, user):
+    """[{to, label, confirm}] for each move the user may make on the report now."""
+    return engine.move_buttons(FLOW, report, user)
 
 
 def _stamp(locked, key, by, comment):

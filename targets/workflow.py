@@ -27,10 +27,20 @@ MOVE_LABELS = {
     (S.FINANCE_REVIEW, S.DRAFT): gettext_lazy("退回"),
     (S.FINANCE_REVIEW, S.APPROVED): gettext_lazy("批复"),
 }
+CONFIRMS = {
+    (S.DRAFT, S.DEPT_REVIEW): gettext_lazy("提交后将不能再修改，绩效目标将交给部门负责人审核。确定提交？"),
+    (S.DEPT_REVIEW, S.DRAFT): gettext_lazy("退回后绩效目标回到草稿，由填报人按退回意见修改后重新提交。确定退回？"),
+    (S.DEPT_REVIEW, S.FINANCE_REVIEW): gettext_lazy(
+        "报送后本部门不能再修改，绩效目标将交给财政部门归口业务科室审核。确定审核通过并报送财政？"),
+    (S.FINANCE_REVIEW, S.DRAFT): gettext_lazy(
+        "退回后绩效目标回到草稿，由部门按退回意见修改，重新经部门负责人审核后再报送。确定退回？"),
+    (S.FINANCE_REVIEW, S.APPROVED): gettext_lazy(
+        "批复后绩效目标即为本年度的正式目标，此后只能通过调整申请修改。确定批复？"),
+}
 RETURNS = frozenset({(S.DEPT_REVIEW, S.DRAFT), (S.FINANCE_REVIEW, S.DRAFT)})
 
 FLOW = engine.Flow(
-    model=Declaration, moves=MOVES, labels=MOVE_LABELS, comment_required=RETURNS,
+    model=Declaration, moves=MOVES, labels=MOVE_LABELS, comment_required=RETURNS, confirms=CONFIRMS,
     comment_message=gettext_lazy("请填写退回的理由。"),
     change_model=DeclarationChange, document_field="declaration",
     snapshot=lambda declaration, key: declaration_export(declaration), notify=declaration_notify,
@@ -46,10 +56,15 @@ ADJUSTMENT_LABELS = {
     (A.FINANCE_REVIEW, A.DRAFT): gettext_lazy("退回"),
     (A.FINANCE_REVIEW, A.APPROVED): gettext_lazy("批准调整"),
 }
+ADJUSTMENT_CONFIRMS = {
+    (A.DRAFT, A.FINANCE_REVIEW): gettext_lazy("提交后将不能再修改，调整申请将交给财政部门归口业务科室审核。确定提交？"),
+    (A.FINANCE_REVIEW, A.DRAFT): gettext_lazy("退回后调整申请回到草稿，由部门按退回意见修改后重新提交。确定退回？"),
+    (A.FINANCE_REVIEW, A.APPROVED): gettext_lazy("批准后调整立即生效，绩效目标按调整后的指标值执行。确定批准调整？"),
+}
 ADJUSTMENT_FLOW = engine.Flow(
     model=Adjustment, moves=ADJUSTMENT_MOVES, labels=ADJUSTMENT_LABELS,
     comment_required=frozenset({(A.FINANCE_REVIEW, A.DRAFT)}), comment_message=gettext_lazy("请填写退回的理由。"),
-    change_model=AdjustmentChange, document_field="adjustment", related=("declaration__department",),
+    confirms=ADJUSTMENT_CONFIRMS, change_model=AdjustmentChange, document_field="adjustment", related=("declaration__department",),
     snapshot=lambda adjustment, key: {"reason": adjustment.reason, "proposed": adjustment.proposed},
     notify=adjustment_notify,
 )
@@ -61,6 +76,14 @@ def allowed_moves(declaration, user):
 
 def adjustment_allowed_moves(adjustment, user):
     return engine.allowed_moves(ADJUSTMENT_FLOW, adjustment, user)
+
+
+def move_buttons(declaration, user):
+    return engine.move_buttons(FLOW, declaration, user)
+
+
+def adjustment_move_buttons(adjustment, user):
+    return engine.move_buttons(ADJUSTMENT_FLOW, adjustment, user)
 
 
 def _stamp(locked, key, by, comment):

@@ -33,6 +33,8 @@ class Flow:
     comment_required: frozenset = frozenset()
     comment_message: str = gettext_lazy("请填写退回或重新打开的理由。")
     related: tuple = ("department",)
+    # (from, to) -> what the confirmation before a one-way move says will happen (ends with the question)
+    confirms: Mapping | None = None
     # (locked document, (from, to)) -> what the status-change record keeps of the document
     snapshot: Callable = _no_snapshot
     # change -> None: have the change's notices written once the move commits
@@ -42,6 +44,19 @@ class Flow:
 def allowed_moves(flow, document, user):
     """The statuses the user may move the document to now (drives the buttons shown)."""
     return [to for (frm, to), perm in flow.moves.items() if frm == document.status and user.has_perm(perm, document)]
+
+
+def confirm_text(flow, frm, to):
+    """What the page asks before the move (from `frm` to `to`) is sent: what will happen, then 确定…？ ("" if none)."""
+    return str((flow.confirms or {}).get((frm, to), ""))
+
+
+def move_buttons(flow, document, user):
+    """[{to, label, confirm}] for each move the user may make now: the buttons a page shows."""
+    return [
+        {"to": to, "label": flow.labels[(document.status, to)], "confirm": confirm_text(flow, document.status, to)}
+        for to in allowed_moves(flow, document, user)
+    ]
 
 
 @transaction.atomic

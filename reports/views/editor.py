@@ -15,11 +15,14 @@ from django.views.decorators.http import require_POST
 from reports.checks_submit import SubmitBlocked, report_check_cached, report_submit
 from reports.consistency import HAS_ERRORS, STATE_LABELS
 from reports.editing import StaleRevision, report_copy_forward, report_previous, report_save_section
+from reports.enums import Status as S
 from reports.forms.sections import SECTIONS, compare, flatten
 from reports.returns import current_return
 from reports.selectors import reports_visible_to
+from reports.workflow import FLOW, allowed_moves
 from rescue.middleware import keeps_input
 from rescue.services import input_take
+from workflow.engine import confirm_text
 
 SECTION_ORDER = list(SECTIONS)
 
@@ -164,7 +167,8 @@ def check(request, pk):
     return render(request, "reports/editor/check.html", {
         "report": report, "check": result, "groups": groups, "revision": report.revision,
         "nav": _navigation(report, result, returned=returned), "returned": returned,
-        "can_submit": request.user.has_perm("reports.submit_report", report),
+        "can_submit": S.DEPT_REVIEW in allowed_moves(report, request.user),
+        "submit_confirm": confirm_text(FLOW, S.DRAFT, S.DEPT_REVIEW),
     })
 
 

@@ -7,6 +7,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy
 
 from departments.services import bureau_default
 from evalsite.text import visible
@@ -17,6 +19,7 @@ from reports.exporters.dossier import build_dossier, dossier_filename
 from reports.pdf import archive_is_current, html_to_pdf, report_pdf_bytes, report_pdf_filename, report_pdf_html
 from reports.rendering import blank_output_context, report_output_context
 from reports.selectors import reports_visible_to
+from reports.workflow import allowed_moves
 from scoring.models import EvaluationYear
 
 
@@ -30,11 +33,33 @@ def _report_for(request, pk):
 
 @login_required
 def report_detail(request, pk):
-    """The form as the seed prints it, in the browser (printable), with the state of an approved PDF."""
+    """The form as the seed prints it, in the browser (printable), with the state of an approved PDF and
+    a link to the page of each move the user may make now."""
     report = _report_for(request, pk)
     return render(request, "reports/report_detail.html", {
         **report_output_context(report), **pdf_state_context(report), "has_dossier": report.status == Status.APPROVED,
+        "actions": _actions(report, request.user),
     })
+
+
+# (from, to) -> the page where the move is made and the link's caption; a page may serve two moves.
+ACTION_PAGES = {
+    (Status.DRAFT, Status.DEPT_REVIEW): ("report_check", gettext_lazy("检查并提交")),
+    (Status.DEPT_REVIEW, Status.FINANCE_REVIEW): ("report_dept_review", gettext_lazy("审核")),
+    (Status.DEPT_REVIEW, Status.DRAFT): ("report_dept_review", gettext_lazy("审核")),
+    (Status.FINANCE_REVIEW, Status.APPROVED): ("report_review", gettext_lazy("复核")),
+    (Status.FINANCE_REVIEW, Status.DRAFT): ("report_review", gettext_lazy("复核")),
+    (Status.APPROVED, Status.DRAFT): ("report_reopen", gettext_lazy("重新打开")),
+}
+
+
+def _actions(report, user):
+    """[{name, url, label}] for the pages of the moves workflow.allowed_moves gives the user now."""
+    actions = {}
+    for to in allowed_moves(report, user):
+        name, label = ACTION_PAGES[(report.status, to)]
+        actions.setdefault(name, {"name": name, "url": reverse(name, args=[report.pk]), "label": label})
+    return list(actions.values())
 
 
 @login_required

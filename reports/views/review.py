@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef, Q, Subquery, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
@@ -45,10 +46,11 @@ from reports.review import report_decide, report_reopen, report_review_save, rep
 from reports.review import submission_changes as changes_between_submissions
 from reports.selectors import reports_visible_to, status_counts
 from reports.verification import DigestUploadHandler, archived_pdf_sha256
-from reports.workflow import MOVE_LABELS
+from reports.workflow import FLOW, MOVE_LABELS, move_buttons
 from rescue.middleware import keeps_input
 from rescue.services import restored_input
 from scoring.models import EvaluationYear
+from workflow.engine import confirm_text
 
 NOTICE_PAGE = 50
 QUEUE_PAGE = 50
@@ -117,10 +119,22 @@ def _decide_errors(form, error):
             form.add_error(None, message)
 
 
-def _decided(request, report, moved):
-    messages.success(request, _("已%(action)s：报告现为“%(status)s”。") % {
-        "action": MOVE_LABELS[(report.status, moved.status)], "status": moved.get_status_display()})
-    return redirect("home")
+def _decided(request, report, moved, *, then):
+    """After a return or an approval: a message naming the report, and back to where the user decides
+    the next one (`then`: the reviewer's queue, the head's home)."""
+    messages.success(request, _("已%(action)s：%(year)s年度 %(department)s的自评报告现为“%(status)s”。") % {
+        "action": MOVE_LABELS[(report.status, moved.status)], "year": report.evaluation_year.year,
+        "department": report.department.name, "status": moved.get_status_display()})
+    return redirect(then)
+
+
+def _decision_buttons(report, user, *, forward_to):
+    """The approve and return buttons the user may press now (workflow.allowed_moves), each with its
+    confirmation text: [{action, to, label, confirm}]."""
+    actions = {forward_to: APPROVE, S.DRAFT: RETURN}  # in the order they are shown
+    buttons = {button["to"]: {**button, "action": actions[button["to"]]}
+               for button in move_buttons(report, user) if button["to"] in actions}
+    return [buttons[to] for to in actions if to in buttons]
 
 
 def _stale(request, stale):
@@ -129,7 +143,7 @@ def _stale(request, stale):
         % {"current": stale.current_revision})
 
 
-def _post_decision(request, report, form, *, forward_to, save, saved, page, rows=None):
+def _post_decision(request, report, form, *, forward_to, save, saved, page, then, rows=None):
     """The head's and the reviewer's POST: approve (to `forward_to`) or return through report_decide,
     or only `save`. Returns (response, status): a redirect when done, else None and the page's status
     (409 for a stale revision, 400 for errors; the form keeps everything typed)."""
@@ -143,7 +157,7 @@ def _post_decision(request, report, form, *, forward_to, save, saved, page, rows
                     extra["marks"] = form.marks()
                 moved = report_decide(report=report, to=to, revision=data["revision"], by=request.user,
                                       opinion=data["opinion"], comment=data["comment"], **extra)
-                return _decided(request, report, moved), 302
+                return _decided(request, report, moved, then=then), 302
             save(data)
             messages.success(request, saved)
             return redirect(page, pk=report.pk), 302
@@ -174,7 +188,7 @@ def dept_review(request, pk):
 
         response, status = _post_decision(
             request, report, form, forward_to=S.FINANCE_REVIEW, save=save,
-            saved=_("部门（单位）意见已保存。"), page="report_dept_review",
+            saved=_("部门（单位）意见已保存。"), page="report_dept_review", then="home",
         )
         if response is not None:
             return response
@@ -184,7 +198,8 @@ def dept_review(request, pk):
         form = DecisionForm(initial={"revision": report.revision, "opinion": report.dept_opinion},
                             indicators=indicators)
     context = _page_context(report)
-    context.update({"form": form, "revision": report.revision})
+    context.update({"form": form, "revision": report.revision, "back_url": reverse("home"),
+                    "decisions": _decision_buttons(report, request.user, forward_to=S.FINANCE_REVIEW)})
     return render(request, "reports/review/dept_review.html", context, status=status)
 
 
@@ -219,14 +234,15 @@ def review(request, pk):
 
         response, status = _post_decision(
             request, report, form, forward_to=S.APPROVED, save=save, saved=_("复核得分和意见已保存。"),
-            page="report_review", rows=form.rows_data,
+            page="report_review", then="review_queue", rows=form.rows_data,
         )
         if response is not None:
             return response
     else:
         form = _review_form(report, restored_input(request))
     context = _page_context(report)
-    context.update({"form": form, "revision": report.revision})
+    context.update({"form": form, "revision": report.revision, "back_url": reverse("review_queue"),
+                    "decisions": _decision_buttons(report, request.user, forward_to=S.APPROVED)})
     return render(request, "reports/review/review.html", context, status=status)
 
 
@@ -250,7 +266,8 @@ def reopen(request, pk):
                 return redirect("report_history", pk=report.pk)
     else:
         form = ReopenForm(restored_input(request))
-    return render(request, "reports/review/reopen.html", {"report": report, "form": form},
+    return render(request, "reports/review/reopen.html", {
+        "report": report, "form": form, "confirm": confirm_text(FLOW, S.APPROVED, S.DRAFT)},
                   status=400 if request.method == "POST" else 200)
 
 

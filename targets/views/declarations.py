@@ -26,13 +26,14 @@ from targets.notices import notice_text, notice_url, notices_for
 from targets.selectors import adjustments_visible_to, declarations_visible_to
 from targets.services import StaleRevision, adjustment_save, declaration_create, declaration_save
 from targets.workflow import (
-    ADJUSTMENT_LABELS,
+    ADJUSTMENT_FLOW,
     MOVE_LABELS,
-    adjustment_allowed_moves,
     adjustment_move,
-    allowed_moves,
+    adjustment_move_buttons,
     move,
+    move_buttons,
 )
+from workflow.engine import confirm_text
 
 PAGE = 50
 
@@ -120,7 +121,7 @@ def declaration_detail(request, pk):
                 messages.success(request, _("已%(action)s：绩效目标现为“%(status)s”。") % {
                     "action": MOVE_LABELS[(declaration.status, to)], "status": moved.get_status_display()})
                 return redirect("declaration_detail", moved.pk)
-    moves = [{"to": to, "label": MOVE_LABELS[(declaration.status, to)]} for to in allowed_moves(declaration, request.user)]
+    moves = move_buttons(declaration, request.user)
     return render(request, "targets/detail.html", {
         "declaration": declaration, "groups": _groups(declaration), "moves": moves, "form": form,
         "history": _history(declaration),
@@ -218,6 +219,7 @@ def adjustment_new(request, pk):
             return redirect("adjustment_detail", adjustment.pk)
     return render(request, "targets/adjust.html", {
         "declaration": declaration, "form": form, "rows": list(zip(indicators, rows.forms, strict=False)), "formset": rows,
+        "submit_confirm": confirm_text(ADJUSTMENT_FLOW, AdjustmentStatus.DRAFT, AdjustmentStatus.FINANCE_REVIEW),
     })
 
 
@@ -239,10 +241,7 @@ def adjustment_detail(request, pk):
         else:
             messages.success(request, _("调整申请现为“%(status)s”。") % {"status": moved.get_status_display()})
             return redirect("adjustment_detail", moved.pk)
-    moves = [
-        {"to": to, "label": ADJUSTMENT_LABELS[(adjustment.status, to)]}
-        for to in adjustment_allowed_moves(adjustment, request.user)
-    ]
+    moves = adjustment_move_buttons(adjustment, request.user)
     return render(request, "targets/adjustment.html", {
         "adjustment": adjustment, "lines": adjustment_lines(adjustment), "moves": moves, "form": form,
         "history": adjustment.status_changes.select_related("by"),

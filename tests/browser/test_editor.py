@@ -205,6 +205,7 @@ def test_a_clerk_fills_the_empty_report_section_by_section_and_submits_it(live_s
         "已完成", "已完成", "未完成", "已完成", "已完成", "已完成", "已完成"]
     shoot(page, "check")
     page.click("#btn-submit")
+    page.click("#confirm-ok")  # the confirmation (static/app/confirm.js)
     expect(page.locator(f"#report-{report.pk} .status-badge")).to_have_text("部门审核")
 
     report.refresh_from_db()

@@ -84,6 +84,7 @@ def test_a_required_row_blocks_submission_until_its_files_are_attached_and_the_r
     clerk.goto(f"{base}/reports/{report.pk}/check/")
     expect(clerk.locator(".check-list li", has_text="须附佐证材料")).to_have_count(0)
     clerk.click("#btn-submit")
+    clerk.click("#confirm-ok")  # the confirmation (static/app/confirm.js)
     expect(clerk.locator(".alert-success").first).to_have_text("报告已提交部门审核，在退回之前不能再修改。")
     head = get_user_model().objects.get(username="head")
     move(Report.objects.get(pk=report.pk), Status.FINANCE_REVIEW, by=head)

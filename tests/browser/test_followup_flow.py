@@ -53,6 +53,7 @@ def answer(page, measures, file=None):
     if file:
         page.set_input_files("#id_file", files=[file])
     page.click("#btn-reply-submit")
+    page.click("#confirm-ok")  # the confirmation (static/app/confirm.js)
     expect(success(page)).to_have_text("整改答复已保存，现为“待验收”。")
 
 
@@ -95,9 +96,11 @@ def test_a_finding_is_answered_returned_answered_again_and_accepted(live_server,
     # The reviewer returns it: a reason is required.
     reviewer.goto(f"{base}/followup/findings/{finding.pk}/")
     reviewer.click("#finding-move-open")
+    reviewer.click("#confirm-ok")  # the confirmation (static/app/confirm.js)
     expect(reviewer.locator("#error-comment")).to_have_text("请填写退回的理由，说明还需整改的内容。")
     reviewer.fill("#id_comment", "请附预算批复文件。")
     reviewer.click("#finding-move-open")
+    reviewer.click("#confirm-ok")  # the confirmation (static/app/confirm.js)
     expect(success(reviewer)).to_have_text("整改问题现为“待整改”。")
 
     # The clerk sees why, answers again.
@@ -111,6 +114,7 @@ def test_a_finding_is_answered_returned_answered_again_and_accepted(live_server,
     # The reviewer accepts.
     reviewer.goto(f"{base}/followup/findings/{finding.pk}/")
     reviewer.click("#finding-move-accepted")
+    reviewer.click("#confirm-ok")  # the confirmation (static/app/confirm.js)
     expect(success(reviewer)).to_have_text("整改问题现为“已整改”。")
     expect(reviewer.locator("#finding-status")).to_have_text("已整改")
     expect(reviewer.locator("#finding-history .history-label")).to_have_text(

@@ -49,7 +49,8 @@ def test_a_marked_return_reaches_the_clerk_and_the_reviewer_sees_what_changed_th
     reviewer.fill("#id_comment", "资金结余的扣分原因请写明结余金额；综述请补充存在的问题。")
     shoot(reviewer, "reviewer-marks", reviewer.locator("#review-form"))
     reviewer.click("#btn-return")
-    expect(reviewer.locator(".alert-success").first).to_have_text("已退回：报告现为“草稿”。")
+    reviewer.click("#confirm-ok")  # the confirmation (static/app/confirm.js)
+    expect(reviewer.locator(".alert-success").first).to_have_text("已退回：2021年度 岳阳市岳阳楼区融媒体中心的自评报告现为“草稿”。")
 
     # The clerk's home says so, with who, why and what to fix.
     clerk = open_session("clerk")
@@ -86,6 +87,7 @@ def test_a_marked_return_reaches_the_clerk_and_the_reviewer_sees_what_changed_th
     expect(clerk.locator("#returned-banner")).to_be_visible()
     shoot(clerk, "check")
     clerk.click("#btn-submit")
+    clerk.click("#confirm-ok")  # the confirmation (static/app/confirm.js)
     expect(clerk.locator(".alert-success").first).to_have_text("报告已提交部门审核，在退回之前不能再修改。")
     expect(clerk.locator(f"#returned-{report.pk}")).to_have_count(0)
 
@@ -94,6 +96,7 @@ def test_a_marked_return_reaches_the_clerk_and_the_reviewer_sees_what_changed_th
     head.click(f"#dept-review-{report.pk}")
     head.fill("#id_opinion", "同意报送。")
     head.click("#btn-approve")
+    head.click("#confirm-ok")  # the confirmation (static/app/confirm.js)
     reviewer.goto(f"{base}/reports/{report.pk}/review/")
     expect(reviewer.locator("#last-return-marks")).to_have_text("退回时标记：评价报告综述、评分表 · 资金结余")
     rows = reviewer.locator("#marked-changes tbody tr")

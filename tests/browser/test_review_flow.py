@@ -35,6 +35,7 @@ def success(page):
 def submit(page, base, report):
     page.goto(f"{base}/reports/{report.pk}/check/")
     page.click("#btn-submit")
+    page.click("#confirm-ok")  # the confirmation (static/app/confirm.js)
     expect(success(page)).to_have_text("报告已提交部门审核，在退回之前不能再修改。")
     expect(page.locator(f"#report-{report.pk} .status-badge")).to_have_text("部门审核")
 
@@ -62,10 +63,12 @@ def test_a_report_goes_through_both_reviews_with_a_return_each_and_is_approved(l
     expect(head.locator(".review-header h1")).to_contain_text("部门审核")
     expect(head.locator(".report-sheet")).to_contain_text("评价报告综述")
     head.click("#btn-return")
+    head.click("#confirm-ok")  # the confirmation (static/app/confirm.js)
     expect(head.locator("#error-comment")).to_have_text("请填写退回理由，说明需要修改的内容。")
     head.fill("#id_comment", "请填写评价组组长。")
     head.click("#btn-return")
-    expect(success(head)).to_have_text("已退回：报告现为“草稿”。")
+    head.click("#confirm-ok")  # the confirmation (static/app/confirm.js)
+    expect(success(head)).to_have_text("已退回：2021年度 岳阳市岳阳楼区融媒体中心的自评报告现为“草稿”。")
 
     # The clerk sees why, fills in the 评价组组长 and submits again.
     clerk.goto(f"{base}/")
@@ -89,7 +92,8 @@ def test_a_report_goes_through_both_reviews_with_a_return_each_and_is_approved(l
     assert cells(head.locator("#submission-changes tbody tr")) == ["签字和意见 · 评价组组长", "（空）", "易建军"]
     head.fill("#id_opinion", "同意报送。")
     head.click("#btn-approve")
-    expect(success(head)).to_have_text("已审核通过，报送财政：报告现为“财政审核”。")
+    head.click("#confirm-ok")  # the confirmation (static/app/confirm.js)
+    expect(success(head)).to_have_text("已审核通过，报送财政：2021年度 岳阳市岳阳楼区融媒体中心的自评报告现为“财政审核”。")
 
     # The reviewer finds it in the queue, lowers a score with a reason and returns it.
     reviewer = open_session("reviewer")
@@ -111,7 +115,9 @@ def test_a_report_goes_through_both_reviews_with_a_return_each_and_is_approved(l
     expect(success(reviewer)).to_have_text("复核得分和意见已保存。")
     reviewer.fill("#id_comment", "请核实在职人数，并补充说明。")
     reviewer.click("#btn-return")
-    expect(success(reviewer)).to_have_text("已退回：报告现为“草稿”。")
+    reviewer.click("#confirm-ok")  # the confirmation (static/app/confirm.js)
+    expect(success(reviewer)).to_have_text("已退回：2021年度 岳阳市岳阳楼区融媒体中心的自评报告现为“草稿”。")
+    expect(reviewer).to_have_url(f"{base}/review/")  # back at the queue for the next one
 
     # The clerk sees the comment and the changed score, and submits again.
     clerk.goto(f"{base}/notices/")
@@ -135,13 +141,15 @@ def test_a_report_goes_through_both_reviews_with_a_return_each_and_is_approved(l
     head.click(f"#dept-review-{report.pk}")
     expect(head.locator("#id_opinion")).to_have_value("同意报送。")
     head.click("#btn-approve")
-    expect(success(head)).to_have_text("已审核通过，报送财政：报告现为“财政审核”。")
+    head.click("#confirm-ok")  # the confirmation (static/app/confirm.js)
+    expect(success(head)).to_have_text("已审核通过，报送财政：2021年度 岳阳市岳阳楼区融媒体中心的自评报告现为“财政审核”。")
     reviewer.goto(f"{base}/reports/{report.pk}/review/")
     expect(reviewer.locator("#submission-changes")).to_contain_text("本次提交与上次提交的内容相同。")
     expect(reviewer.locator("#id_review_score__staff_control_rate")).to_have_value("4")
     reviewer.fill("#id_opinion", "同意审定。")
     reviewer.click("#btn-approve")
-    expect(success(reviewer)).to_have_text("已审定通过：报告现为“已审定”。")
+    reviewer.click("#confirm-ok")  # the confirmation (static/app/confirm.js)
+    expect(success(reviewer)).to_have_text("已审定通过：2021年度 岳阳市岳阳楼区融媒体中心的自评报告现为“已审定”。")
 
     # The sign-off blocks carry the names and dates the moves wrote.
     clerk.goto(f"{base}/reports/{report.pk}/")

@@ -212,3 +212,25 @@ def test_the_carried_page_prefills_last_years_open_findings(client):
     assert [item["text"] for item in page.context["items"]] == [f"尚未整改（整改期限：{finding.deadline}）。"]
     assert saved.status_code == 302
     assert 'id="report-carried"' in detail and "已入账。" in detail
+
+
+def _confirms(html):
+    import re
+
+    return dict(re.findall(r'<button[^>]*id="([\w-]+)"[^>]*data-confirm="([^"]*)"', html))
+
+
+def test_the_answer_and_the_decisions_say_what_they_do(client):
+    people, report = approved_world()
+    finding = record(report, people)
+    client.force_login(people.clerk)
+    answering = client.get(reverse("finding_detail", args=[finding.pk])).content.decode()
+    client.post(reverse("finding_reply", args=[finding.pk]), reply_data(finding))
+    client.force_login(people.reviewer)
+    deciding = client.get(reverse("finding_detail", args=[finding.pk])).content.decode()
+
+    assert _confirms(answering) == {"btn-reply-submit": "提交后将不能再修改答复，整改情况将交给财政审核人验收。确定提交？"}
+    assert _confirms(deciding) == {
+        "finding-move-open": "退回后部门须按退回理由重新整改并再次答复。确定退回？",
+        "finding-move-accepted": "验收通过后此问题即为已整改，不能再修改。确定验收通过？",
+    }

@@ -166,7 +166,7 @@ def test_the_check_page_lists_problems_with_links_and_blocks_submit(client, seed
     html = response.content.decode()
     assert "还有2个问题需要处理，处理后才能提交。" in html
     assert f'href="{section_url(seeded, "scores")}#id_scores-reason__fund_balance"' in html
-    assert re.search(r'<button type="submit" class="btn btn-success" id="btn-submit" disabled>', html)
+    assert re.search(r'<button type="submit" class="btn btn-success" id="btn-submit" data-confirm="[^"]+" disabled>', html)
 
 
 def test_submit_with_blocking_problems_is_refused(client, seeded):

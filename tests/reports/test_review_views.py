@@ -90,7 +90,7 @@ def test_the_head_returns_with_a_comment(client, people, report):
     response = client.post(reverse("report_dept_review", args=[report.pk]), {
         "revision": report.revision, "action": "return", "opinion": "", "comment": "请补充基础数据。"}, follow=True)
 
-    assert messages_of(response) == ["已退回：报告现为“草稿”。"]
+    assert messages_of(response) == ["已退回：2021年度 岳阳市岳阳楼区融媒体中心的自评报告现为“草稿”。"]
     assert list(StatusChange.objects.filter(report=report).values_list("to_status", "comment"))[-1] == (
         Status.DRAFT, "请补充基础数据。")
 

@@ -127,3 +127,23 @@ def test_the_library_page_shows_use_counts_and_quartiles(client, people):
     page = re.sub(r">\s+<", "><", client.get(reverse("target_library"), {"q": "党媒"}).content.decode())
 
     assert "<td>4</td><td>115.00</td><td>124.50</td><td>134.25</td>" in page
+
+
+def _confirms(html):
+    return dict(re.findall(r'<button[^>]*id="([\w-]+)"[^>]*data-confirm="([^"]*)"', html))
+
+
+def test_each_move_button_says_what_the_move_does(client, people, declaration):
+    from targets.workflow import move
+
+    login(client, people.clerk)
+    draft = client.get(reverse("declaration_detail", args=[declaration.pk])).content.decode()
+    move(declaration, Status.DEPT_REVIEW, by=people.clerk)
+    login(client, people.head)
+    in_review = client.get(reverse("declaration_detail", args=[declaration.pk])).content.decode()
+
+    assert _confirms(draft) == {"move-dept_review": "提交后将不能再修改，绩效目标将交给部门负责人审核。确定提交？"}
+    assert _confirms(in_review) == {
+        "move-draft": "退回后绩效目标回到草稿，由填报人按退回意见修改后重新提交。确定退回？",
+        "move-finance_review": "报送后本部门不能再修改，绩效目标将交给财政部门归口业务科室审核。确定审核通过并报送财政？",
+    }
