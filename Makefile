@@ -41,6 +41,7 @@ run: debs demo ## Install everything, load the demo and serve http://$(HOST) wit
 serve: debs $(VENV)/.runtime ## Production-like: gunicorn (gunicorn.conf.py), job workers, DEBUG off, throwaway PostgreSQL with the demo, http://$(HOST)
 	DJANGO_DEBUG=0 DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')}" \
 	AUDIT_HMAC_KEY="$${AUDIT_HMAC_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(32))')}" \
+	BACKUP_HMAC_KEYS="$${BACKUP_HMAC_KEYS:-serve:$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(32))')}" \
 	DJANGO_ALLOWED_HOSTS="$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost}" DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_SECURE_COOKIES=0 \
 	scripts/with-postgres sh -c '$(PY) manage.py migrate --noinput -v0 && $(PY) manage.py load_demo \
 	  && $(PY) manage.py collectstatic --noinput -v0 \

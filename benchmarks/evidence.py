@@ -167,7 +167,7 @@ def main():
         env = {
             **os.environ, "DJANGO_SETTINGS_MODULE": "evalsite.settings", "DJANGO_DEBUG": "0",
             "DJANGO_SECRET_KEY": secrets.token_urlsafe(50), "AUDIT_HMAC_KEY": secrets.token_urlsafe(32),
-            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+            "BACKUP_HMAC_KEYS": "bench:" + secrets.token_urlsafe(32), "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
             "DJANGO_SECURE_SSL_REDIRECT": "0", "DJANGO_SECURE_COOKIES": "0",
             "DJANGO_SQLITE_PATH": str(Path(tmp, "db.sqlite3")), "DJANGO_MEDIA_ROOT": str(Path(tmp, "media")),
             "DJANGO_FILE_UPLOAD_TEMP_DIR": tmp, "EVIDENCE_MAX_FILE_MB": str(args.megabytes + 10),

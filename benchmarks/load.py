@@ -317,7 +317,7 @@ def free_port():
 def server_env():
     """The environment of gunicorn and the job workers (the same keys, as on several machines)."""
     env = {**os.environ, "DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-           "AUDIT_HMAC_KEY": secrets.token_urlsafe(32),
+           "AUDIT_HMAC_KEY": secrets.token_urlsafe(32), "BACKUP_HMAC_KEYS": "bench:" + secrets.token_urlsafe(32),
            "DJANGO_ALLOWED_HOSTS": "127.0.0.1", "DJANGO_SECURE_SSL_REDIRECT": "0", "DJANGO_SECURE_COOKIES": "0",
            "DJANGO_HSTS_SECONDS": "0"}
     env.pop("DJANGO_SETTINGS_MODULE", None)

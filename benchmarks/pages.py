@@ -28,6 +28,7 @@ os.environ.update({
     "DJANGO_SETTINGS_MODULE": "evalsite.settings", "DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "benchmark-only-" + "x" * 40,
     "DJANGO_ALLOWED_HOSTS": "testserver", "DJANGO_SECURE_SSL_REDIRECT": "0", "DJANGO_SECURE_COOKIES": "0",
     "AUDIT_HMAC_KEY": os.environ.get("AUDIT_HMAC_KEY", "benchmark-only-" + "y" * 40),
+    "BACKUP_HMAC_KEYS": os.environ.get("BACKUP_HMAC_KEYS", "bench:benchmark-only-" + "z" * 40),
 })
 
 

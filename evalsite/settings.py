@@ -37,6 +37,21 @@ def database_from_url(url):
     }
 
 
+def keyring_from_env(name, value):
+    """Parse "id:key,id:key" (the first signs, the others still verify) into an ordered {id: key}."""
+    keys = {}
+    for entry in filter(None, (part.strip() for part in value.split(","))):
+        key_id, sep, key = entry.partition(":")
+        key_id = key_id.strip()
+        if not sep or not key or not re.fullmatch(r"[A-Za-z0-9._-]{1,32}", key_id):
+            raise ImproperlyConfigured(
+                f"{name}: each entry is <id>:<key> (id of at most 32 letters, digits, '.', '-', '_'), e.g. 2026a:<key>")
+        if key_id in keys:
+            raise ImproperlyConfigured(f"{name}: key id {key_id!r} appears twice")
+        keys[key_id] = key
+    return keys
+
+
 # --- Core -----------------------------------------------------------------------------------
 DEBUG = env_bool("DJANGO_DEBUG", True)
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
@@ -294,6 +309,19 @@ AUDIT_ANCHOR_PATH = os.environ.get("AUDIT_ANCHOR_PATH", str(BASE_DIR / "var" / "
 # Only the test settings set this: it lets Django's test runner empty the audit table between tests (TRUNCATE on
 # PostgreSQL, DELETE on SQLite), which the append-only triggers refuse otherwise.
 AUDIT_TEST_FLUSH = False
+
+# --- Backups --------------------------------------------------------------------------------
+# Keys of the backup manifest's HMAC (docs/security.md), "id:key,id:key": the first signs new backups, every one
+# listed still verifies (rotation: put the new key first, drop an old one once no backup it signed is kept). Keys of
+# their own, not SECRET_KEY nor AUDIT_HMAC_KEY, and never written into a backup. Required when debug is off.
+BACKUP_HMAC_KEYS = keyring_from_env("BACKUP_HMAC_KEYS", os.environ.get("BACKUP_HMAC_KEYS", ""))
+if not BACKUP_HMAC_KEYS:
+    if not DEBUG:
+        raise ImproperlyConfigured("BACKUP_HMAC_KEYS is required when DJANGO_DEBUG=0")
+    BACKUP_HMAC_KEYS = {"dev": "dev-only-backup-key-never-use-in-production"}
+# AES-256-GCM key of `backup_create --encrypt` (32 random bytes, base64); restore and verify read encrypted
+# backups with it. Optional: without it, backups are signed but not encrypted.
+BACKUP_ENCRYPTION_KEY = os.environ.get("BACKUP_ENCRYPTION_KEY", "")
 
 # --- Production hardening -------------------------------------------------------------------
 # Content-Security-Policy sent on every response by evalsite.security (no inline script or style).

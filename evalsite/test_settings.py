@@ -7,3 +7,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 AUDIT_TEST_FLUSH = True
 # Tasks run at once, in the enqueuing thread (an on_commit task needs django_capture_on_commit_callbacks(execute=True)).
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Fixed backup keys (the manifest's HMAC; encryption is switched on per test).
+BACKUP_HMAC_KEYS = {"test-2026": "test-only-backup-hmac-key-0123456789abcdef"}
+BACKUP_ENCRYPTION_KEY = ""

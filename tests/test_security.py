@@ -1,4 +1,5 @@
 """Response headers and the production settings (manage.py check --deploy)."""
+import base64
 import json
 import os
 import re
@@ -69,6 +70,7 @@ def production_env(**overrides):
         "DJANGO_DEBUG": "0",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "AUDIT_HMAC_KEY": secrets.token_urlsafe(32),
+        "BACKUP_HMAC_KEYS": f"2026b:{secrets.token_urlsafe(32)},2026a:{secrets.token_urlsafe(32)}",
         "DJANGO_ALLOWED_HOSTS": "example.gov.cn",
     })
     env.update(overrides)
@@ -150,3 +152,43 @@ def test_malformed_retired_audit_keys_refuse_to_start(old_keys):
 
     assert result.returncode == 1
     assert "AUDIT_HMAC_OLD_KEYS must be 'id:key,id:key'" in result.stderr
+
+
+@pytest.mark.parametrize("keys", ["2026a:short", "2026b:{audit},2026a:{long}", "dev:dev-only-backup-key-never-use-in-production"],
+                         ids=["short", "audit-key", "development-key"])
+def test_check_deploy_fails_on_a_weak_or_reused_backup_key(keys):
+    env = production_env()
+    env["BACKUP_HMAC_KEYS"] = keys.format(audit=env["AUDIT_HMAC_KEY"], long=secrets.token_urlsafe(32))
+
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+
+    assert result.returncode == 1
+    assert "backups.W001" in result.stderr
+
+
+@pytest.mark.parametrize("value", ["c2hvcnQ=", "same"], ids=["not-32-bytes", "secret-key"])
+def test_check_deploy_fails_on_a_bad_backup_encryption_key(value):
+    env = production_env()
+    env["BACKUP_ENCRYPTION_KEY"] = env["DJANGO_SECRET_KEY"] if value == "same" else value
+
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+
+    assert result.returncode == 1
+    assert "backups.W002" in result.stderr
+
+
+def test_check_deploy_is_clean_with_a_backup_encryption_key():
+    result = manage("check", "--deploy", "--fail-level", "WARNING",
+                    env=production_env(BACKUP_ENCRYPTION_KEY=base64.b64encode(secrets.token_bytes(32)).decode()))
+
+    assert (result.returncode, result.stderr) == (0, "")
+
+
+def test_debug_off_without_backup_keys_refuses_to_start():
+    env = production_env()
+    del env["BACKUP_HMAC_KEYS"]
+
+    result = manage("check", env=env)
+
+    assert result.returncode == 1
+    assert "BACKUP_HMAC_KEYS is required when DJANGO_DEBUG=0" in result.stderr

@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from evalsite.settings import database_from_url, env_bool
+from evalsite.settings import database_from_url, env_bool, keyring_from_env
 
 
 def test_database_url_selects_postgresql():
@@ -24,3 +24,13 @@ def test_env_bool(monkeypatch, raw, expected):
         monkeypatch.setenv("X_FLAG", raw)
 
     assert env_bool("X_FLAG", True) is expected
+
+
+def test_backup_keys_keep_their_order_and_allow_colons_in_a_key():
+    assert list(keyring_from_env("K", " 2026b:new:key , 2026a:old,").items()) == [("2026b", "new:key"), ("2026a", "old")]
+
+
+@pytest.mark.parametrize("value", ["nokey", "a:", ":key", "bad id:key", "a:x,a:y", "x" * 33 + ":key"])
+def test_backup_keys_refuse_malformed_entries(value):
+    with pytest.raises(ImproperlyConfigured):
+        keyring_from_env("BACKUP_HMAC_KEYS", value)
