@@ -29,7 +29,10 @@ def test_create_restore_and_verify_say_what_they_did(settings, tmp_path):
     files_only = _run("backup_verify", str(tmp_path / "backup"), "--backup-only")
 
     # The second backup also holds the first one's BACKUP audit event; the demo's two report imports are audited.
-    assert created == f"备份完成：{tmp_path / 'backup'}，数据 {rows + 1} 行（{tables} 张表），存储文件 0 个，审计日志 3 条。\n"
+    assert created == (
+        f"备份完成：{tmp_path / 'backup'}，数据 {rows + 1} 行（{tables} 张表），存储文件 0 个，审计日志 3 条；"
+        "清单已用密钥“test-2026”签名。\n"
+    )
     assert restored == f"恢复完成并已校验：数据 {rows + 1} 行，已审定报告 0 份，存储文件 0 个，审计日志完整。\n"
     assert verified == (
         f"备份校验通过：{tables} 个文件的校验和一致；本安装的数据 {rows + 1} 行、已审定报告 0 份、"
