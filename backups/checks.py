@@ -8,8 +8,9 @@ from backups.manifest import BackupError
 @register("security", deploy=True)
 def check_backup_keys(app_configs, **kwargs):
     """The backup manifest's keys and the backup encryption key are secrets of their own: long, and none of them
-    SECRET_KEY or AUDIT_HMAC_KEY (whoever holds those would otherwise hold these)."""
-    others = {settings.SECRET_KEY, getattr(settings, "AUDIT_HMAC_KEY", "")}
+    SECRET_KEY or an audit key (whoever holds those would otherwise hold these)."""
+    others = {settings.SECRET_KEY, getattr(settings, "AUDIT_HMAC_KEY", ""),
+              *getattr(settings, "AUDIT_HMAC_OLD_KEYS", {}).values()}
     warnings = []
     keys = getattr(settings, "BACKUP_HMAC_KEYS", {})
     weak = [key_id for key_id, key in keys.items() if len(key) < 32 or key in others or key.startswith("dev-only")]
