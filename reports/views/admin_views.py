@@ -43,6 +43,10 @@ from scoring.validators import validate_grade_bands
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 PENDING_PAGE = 50
 DASHBOARD_CHART_SECONDS = 120
+# Above this many reports in the year the summary workbook is not written inside the request: at 15,000 it took
+# 180 s (docs/benchmarks.md, issue #14), past gunicorn's 60 s timeout, and the worker is killed. The dashboard's
+# 年度汇总表 job (jobs.runners) writes the same cells in the background.
+INLINE_SUMMARY_MAX_REPORTS = 2000
 
 
 def admin_view(view):
@@ -223,8 +227,14 @@ def manage_year_chart_csv(request, year, chart):
 
 @admin_view
 def manage_year_summary(request, year):
-    """The year's summary workbook, written to a temporary file (write-only mode) and streamed."""
+    """The year's summary workbook, written to a temporary file (write-only mode) and streamed; for a year
+    with more than INLINE_SUMMARY_MAX_REPORTS reports, back to the dashboard, whose job builds it."""
     evaluation_year = _year_or_404(year)
+    count = evaluation_year.reports.count()
+    if count > INLINE_SUMMARY_MAX_REPORTS:
+        messages.warning(request, _("本年度有%(count)s份报告，汇总表请点击“生成汇总表（Excel）”在后台生成，完成后在任务页下载。")
+                         % {"count": count})
+        return redirect("manage_year_dashboard", year)
     handle = tempfile.TemporaryFile()
     summary_workbook_write(
         handle, reports=reports_visible_to(request.user), evaluation_year=evaluation_year, include_missing=True,

@@ -366,3 +366,16 @@ def test_a_hostile_department_sheet_is_a_message_at_the_field_and_writes_nothing
     assert response.status_code == 200
     assert response.context["form"].errors == {"file": [message]}
     assert Department.objects.count() == before
+
+
+def test_a_large_year_summary_is_not_written_in_the_request_but_left_to_the_job(admin_client, monkeypatch):
+    from reports.views import admin_views
+
+    open_year("A1", "A2")
+    monkeypatch.setattr(admin_views, "INLINE_SUMMARY_MAX_REPORTS", 1)
+
+    response = admin_client.get(reverse("manage_year_summary", kwargs={"year": 2021}), follow=True)
+
+    assert response.redirect_chain == [(reverse("manage_year_dashboard", kwargs={"year": 2021}), 302)]
+    assert "本年度有2份报告" in response.content.decode()
+    assert not Job.objects.exists()
