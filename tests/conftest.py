@@ -21,10 +21,22 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "viewport": {"width": 1366, "height": 768}, "locale": "zh-CN"}
 
 
+# A test whose fixtures include none of these never reaches the database (pytest-django refuses it).
+DB_FIXTURES = frozenset({
+    "db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback", "django_db_setup", "live_server",
+})
+
+
 def pytest_collection_modifyitems(config, items):
     # Playwright's sync API runs an event loop in the test thread; Django must allow it there.
     if any(item.get_closest_marker("browser") for item in items):
         os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    # A test that never touches the database is db_agnostic by itself: make test-postgres leaves it to the
+    # SQLite run (docs/testing.md). Rendering tests that do touch it say so with the marker themselves.
+    db_agnostic = pytest.mark.db_agnostic
+    for item in items:
+        if item.get_closest_marker("django_db") is None and not DB_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(db_agnostic)
 
 
 def pytest_report_header(config):

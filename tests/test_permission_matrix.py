@@ -440,6 +440,32 @@ def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _lay_out_each_html_once(monkeypatch):
+    """Every role downloads the same report's PDF; WeasyPrint lays out each distinct HTML once per test.
+
+    The views still build the HTML from the database for every request (a difference in what a role is
+    shown is a different HTML, laid out anew); only the layout of an identical HTML is reused. What the PDF
+    prints is tested in tests/reports/test_pdf.py; here only who gets it.
+    """
+    import hashlib
+
+    import reports.pdf
+    import reports.views.output
+    import targets.views.outputs
+
+    lay_out, pdfs = reports.pdf.html_to_pdf, {}
+
+    def html_to_pdf(html, *, fetcher=None):
+        key = (hashlib.sha256(html.encode()).hexdigest(), fetcher is None)
+        if key not in pdfs:
+            pdfs[key] = lay_out(html, fetcher=fetcher)
+        return pdfs[key]
+
+    for module in (reports.pdf, reports.views.output, targets.views.outputs):
+        monkeypatch.setattr(module, "html_to_pdf", html_to_pdf)
+
+
 def _world(state):
     people = make_people()
     blank_report(people.department, year=2020)  # last year's report, so that copy forward can run

@@ -36,6 +36,7 @@ def blank(django_db_setup, django_db_blocker):
     return made
 
 
+@pytest.mark.db_agnostic
 def test_blank_form_downloads_are_named_for_the_year(blank):
     assert [(r.status_code, r["Content-Type"]) for r in blank.values()] == [(200, "application/pdf"), (200, DOCX_TYPE)]
     assert blank["pdf"]["Content-Disposition"] == (
@@ -44,6 +45,7 @@ def test_blank_form_downloads_are_named_for_the_year(blank):
         f"attachment; filename=\"blank-form-2021.docx\"; filename*=UTF-8''{quote(NAME + '.docx')}")
 
 
+@pytest.mark.db_agnostic
 def test_blank_form_prints_the_years_rubric_and_lines_for_names_and_dates(blank):
     text = "".join(page_texts(blank["pdf"].content))
 
@@ -61,6 +63,7 @@ def test_blank_form_prints_the_years_rubric_and_lines_for_names_and_dates(blank)
     assert "98" not in text and "孟庆红" not in text  # nothing of the demo report
 
 
+@pytest.mark.db_agnostic
 def test_blank_docx_has_the_pdfs_text_and_rows_at_least_nine_millimetres_tall(blank):
     document = docx.Document(io.BytesIO(blank["docx"].content))
     pdf = "".join(page_texts(blank["pdf"].content))

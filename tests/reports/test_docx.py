@@ -16,7 +16,7 @@ from tests.reports.pdf_checks import page_texts, squeeze
 from tests.reports.test_pdf import seed_in_form_order
 
 # Tests of module-scoped data still mark the database, so that pytest-django sets it up when run alone.
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.db_agnostic]  # layout only: SQLite run (docs/testing.md)
 
 QUANT_HEADER = "整体支出绩效定量目标及实施计划完成情况评价内容绩效目标完成情况"
 RUBRIC_HEADER = "一级指标二级指标三级指标评分标准分值自评得分扣分原因和其他说明"

@@ -162,6 +162,7 @@ RUBRIC_ROWS = [
 RUBRIC_ROWS_IN_ORDER = [cell for row in RUBRIC_ROWS for cell in row if cell]
 
 
+@pytest.mark.db_agnostic
 def test_demo_pdf_prints_every_seed_figure_label_and_text_in_form_order(demo_pdf):
     text = "".join(page_texts(demo_pdf))
     position = 0
@@ -177,6 +178,7 @@ def test_demo_pdf_prints_every_seed_figure_label_and_text_in_form_order(demo_pdf
     assert missing == []
 
 
+@pytest.mark.db_agnostic
 def test_demo_pdf_rubric_ends_with_the_totals(demo_pdf):
     text = "".join(page_texts(demo_pdf))
 
@@ -187,6 +189,7 @@ def test_demo_pdf_rubric_ends_with_the_totals(demo_pdf):
                          "75%（含）-85%，计1分；低于75%计0分。55总分10098第9页共9页")
 
 
+@pytest.mark.db_agnostic
 def test_demo_pdf_repeats_the_rubric_header_and_first_level_cell_after_a_page_break(demo_pdf):
     pages = page_texts(demo_pdf)
     header = "一级指标二级指标三级指标评分标准分值自评得分扣分原因和其他说明"
@@ -199,6 +202,7 @@ def test_demo_pdf_repeats_the_rubric_header_and_first_level_cell_after_a_page_br
     assert rubric_pages[1].startswith(header + "过程（40分）预算管理（15分）公务卡刷卡率")
 
 
+@pytest.mark.db_agnostic
 def test_demo_pdf_numbers_pages_after_the_cover(demo_pdf):
     pages = page_texts(demo_pdf)
 
@@ -209,6 +213,7 @@ def test_demo_pdf_numbers_pages_after_the_cover(demo_pdf):
     ]
 
 
+@pytest.mark.db_agnostic
 def test_demo_pdf_draws_every_glyph_from_embedded_noto_cjk_subsets(demo_pdf, tmp_path):
     path = tmp_path / "demo.pdf"
     path.write_bytes(demo_pdf)
@@ -223,6 +228,7 @@ def test_demo_pdf_draws_every_glyph_from_embedded_noto_cjk_subsets(demo_pdf, tmp
     assert [(f[-5], f[-4], f[-3]) for f in fonts] == [("yes", "yes", "yes")] * len(fonts)  # emb, sub, uni
 
 
+@pytest.mark.db_agnostic
 def test_demo_pdf_shows_no_missing_glyph(demo_pdf):
     reader = pypdf.PdfReader(io.BytesIO(demo_pdf))
     glyphs = 0

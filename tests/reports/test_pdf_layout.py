@@ -10,7 +10,7 @@ from reports.maximal import MAXIMAL_FILE
 from reports.pdf import html_to_document, report_pdf_html
 from tests.reports.pdf_checks import heading_only_pages, page_texts, pages_missing_header, tables_without_header
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.db_agnostic]  # layout only: SQLite run (docs/testing.md)
 
 MM = 96 / 25.4  # CSS px per millimetre
 

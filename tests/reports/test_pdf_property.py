@@ -29,7 +29,7 @@ from reports.pdf import html_to_document, report_pdf_html
 from scoring.services import rubric_get_or_create_default, year_create
 from tests.reports.pdf_checks import heading_only_pages, page_texts, pages_missing_header, squeeze
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.db_agnostic]  # layout only: SQLite run (docs/testing.md)
 
 # Characters of real reports: common hanzi, Chinese punctuation, digits, Latin letters, spaces and line breaks.
 ALPHABET = ("围绕区委政府中心工作及时宣传报道经济文化社会生态文明建设大事全年发稿篇省级市级主流党媒严格控制预算"

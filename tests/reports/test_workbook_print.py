@@ -8,7 +8,7 @@ from tests.reports.docx_checks import soffice_pdf
 from tests.reports.pdf_checks import page_texts
 from tests.reports.test_exporters import demo_year  # noqa: F401 (the fixture)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.db_agnostic]  # layout only: SQLite run (docs/testing.md)
 
 
 def test_libreoffice_prints_every_sheet_of_the_workbook(demo_year, tmp_path):  # noqa: F811 (the fixture)

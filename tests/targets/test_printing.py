@@ -59,6 +59,7 @@ def render(declaration):
     return html_to_pdf(render_to_string("targets/declaration_pdf.html", context))
 
 
+@pytest.mark.db_agnostic  # layout only: SQLite run (docs/testing.md)
 def test_the_largest_declaration_prints_with_the_tree_header_on_every_page_of_the_tree(people):
     declaration = largest_declaration(people.department)
 
