@@ -124,8 +124,6 @@ class RowForm(EditorForm):
 class RowFormSet(forms.BaseFormSet):
     """A formset of RowForms whose kept rows, in order, are `rows()`: deleted and blank rows drop out."""
 
-    renderer = RENDERER  # the rows' and the management form's (reports.forms.renderer)
-
     default_error_messages = {
         **forms.BaseFormSet.default_error_messages,
         "too_many_forms": _("最多只能填写%(num)d行。"),
@@ -155,7 +153,7 @@ def row_formset(form_class, *, max_num=200):
     """A formset class for `form_class`: rows are added in the browser and deleted with a checkbox."""
     return forms.formset_factory(
         form_class, formset=RowFormSet, extra=0, can_delete=True, max_num=max_num, validate_max=True,
-        absolute_max=max_num,
+        absolute_max=max_num, renderer=RENDERER,  # the rows' and the management form's (reports.forms.renderer)
     )
 
 

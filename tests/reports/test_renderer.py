@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django import forms
 from django.forms.renderers import DjangoTemplates
+from django.template import Context, Template
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
@@ -62,7 +63,7 @@ def test_row_formsets_render_their_rows_and_management_form_alike():
     ours = formset_class(prefix="rows", initial=[{"id": 1, "text": '"引号"'}])
     theirs = type("Theirs", (formset_class,), {"renderer": DJANGO})(prefix="rows", initial=[{"id": 1, "text": '"引号"'}])
 
-    assert ours.forms[0].renderer is RENDERER and ours.empty_form.renderer is RENDERER
+    assert ours.forms[0].renderer is ours.empty_form.renderer is ours.management_form.renderer is RENDERER
     assert str(ours.management_form) == str(theirs.management_form) != ""
     assert [str(f) for form in ours for f in form] == [str(f) for form in theirs for f in form]
 
@@ -93,3 +94,29 @@ def test_a_form_of_hidden_fields_renders_as_with_django_templates(data):
     ours, theirs = Hidden(data, initial={"second": '"'}), Hidden(data, initial={"second": '"'}, renderer=DJANGO)
 
     assert str(ours) == str(theirs)
+
+
+# What templates/reports/editor/_row.html included for each cell before editor_tags.row_cells wrote it.
+CELL_TEMPLATE = (
+    '{% for field in form.visible_fields %}{% if field.name != "DELETE" %}<td data-label="{{ field.label }}" '
+    'class="cell-{{ field.name }}">{{ field }}{% for error in field.errors %}<div class="invalid-feedback d-block">'
+    '{{ error }}</div>{% endfor %}</td>\n{% endif %}{% endfor %}'
+)
+
+
+class Labelled(RowForm):
+    text = forms.CharField(label='名称 <"&">', required=False, max_length=3)
+    amount = ForgivingDecimalField(label="金额", required=False)
+
+
+@pytest.mark.parametrize("data", [None, {"rows-0-text": "<太长了>", "rows-0-amount": "x", "rows-0-id": "",
+                                         "rows-TOTAL_FORMS": "1", "rows-INITIAL_FORMS": "0"}])
+def test_row_cells_print_what_the_cell_template_printed(data):
+    formset = row_formset(Labelled)(data, prefix="rows", initial=[{"id": 3, "text": "<b>"}])
+    formset.is_valid()
+    form = formset.forms[0]
+
+    ours = Template("{% load editor_tags %}{% row_cells form %}").render(Context({"form": form}))
+
+    assert ours == Template(CELL_TEMPLATE).render(Context({"form": form}))
+    assert ours.count("<td ") == 2 and ("invalid-feedback" in ours) == (data is not None)
