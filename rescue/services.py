@@ -49,14 +49,22 @@ def input_keep(*, user, path, data, request=None, now=None):
     return kept
 
 
-@transaction.atomic
 def input_take(*, user, path, request=None, now=None):
     """The input kept for `user` at `path` as a QueryDict, deleted as it is taken; None if there is none.
 
     Another user's input, or input past its expiry, is never returned."""
     now = now or timezone.now()
-    kept = (KeptInput.objects.select_for_update()
-            .filter(user=user, path=path, expires_at__gt=now).first())
+    kept = KeptInput.objects.filter(user=user, path=path, expires_at__gt=now)
+    # Nearly every page view finds nothing: only then is the row locked (on SQLite a locking transaction
+    # takes the database's write lock and costs a commit).
+    if not kept.exists():
+        return None
+    with transaction.atomic():
+        return _take(kept, user=user, path=path, request=request)
+
+
+def _take(kept, *, user, path, request):
+    kept = kept.select_for_update().first()
     if kept is None:
         return None
     kept.delete()
