@@ -7,6 +7,7 @@ a section can be compared field by field (`flatten`).
 import datetime
 from decimal import Decimal
 
+from django.db.models import prefetch_related_objects
 from django.forms import BaseFormSet
 from django.utils.translation import gettext_lazy as _
 
@@ -113,6 +114,11 @@ class FinanceSection(Section):
     key, title, template = "finance", _("收支情况"), "reports/editor/finance.html"
 
     def build(self, data):
+        # The tables once for both the forms and tables()'s figures (scoring.inputs.report_figures); nothing
+        # is read again when the check list's prefetches already filled them.
+        prefetch_related_objects(
+            [self.report], *(model._meta.default_related_name for *_rest, model in TABLES), "quantitative_indicators",
+        )
         parts = {}
         name = self.report.department.name
         for prefix, title, form, model in TABLES:
