@@ -1,4 +1,5 @@
 """评分表: 自评得分 and 扣分原因 for every 三级 row of the year's rubric."""
+import json
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -42,6 +43,28 @@ class ScoreRow:
     @property
     def suggested_text(self):
         return _number(self.entry.suggested_score) if self.entry is not None else ""
+
+    @property
+    def checks_open(self):
+        """The 逐项核对 panel opens once any item is answered, stored or only just chosen (a refused save)."""
+        return any(field.value() not in (None, "") for _label, field in self.checks)
+
+    @property
+    def live(self):
+        """The row's rule as static/app/scores.js recomputes the suggestion while people answer (JSON), ""
+        for a row without answers or counts. The server's suggestion (scoring.rules) stays authoritative."""
+        params = self.indicator.rule_params or {}
+        full = _number(self.indicator.max_points)
+        if self.checks:
+            return json.dumps({"rule": "checklist", "full": full, "items": [
+                {"label": item["label"], "points": _number(item["points"])} for item in checklist_items(self.indicator)
+            ]}, ensure_ascii=False)
+        if self.violations is not None and not params.get("population"):
+            return json.dumps({
+                "rule": "violations", "full": full, "per_case": _number(params["per_case"]),
+                "label": str(params.get("count_label") or _("不符合要求")), "unit": str(params.get("unit") or _("例")),
+            }, ensure_ascii=False)
+        return ""
 
 
 def _number(value):

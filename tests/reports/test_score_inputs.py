@@ -102,3 +102,45 @@ def test_saving_the_page_without_answers_stores_no_inputs(report_and_client):
     client.post(reverse("report_section", args=[report.pk, "scores"]), page_data(report, "scores"))
 
     assert list(ScoreEntry.objects.filter(report=report).exclude(inputs={}).values_list("inputs", flat=True)) == []
+
+
+def _details_open(html, code):
+    import re
+
+    row = re.search(rf'<tr class="score-row[^"]*" id="row-{code}">(.*?)</tr>', html, re.S).group(1)
+    return bool(re.search(r'<details class="score-inputs small mt-1" open>', row))
+
+
+def test_after_a_refused_save_the_panel_stays_open_with_the_answers_just_chosen(report_and_client):
+    report, client = report_and_client
+    data = page_data(report, "scores", **{
+        "scores-check__budget_rules__0": "1", "scores-check__budget_rules__1": "0",
+        "scores-score__staff_control_rate": "六分",  # refused: the page comes back with everything chosen
+    })
+
+    response = client.post(reverse("report_section", args=[report.pk, "scores"]), data)
+
+    html = response.content.decode()
+    form = response.context["section"].forms["scores"]
+    assert (response.status_code, list(form.errors)) == (200, ["score__staff_control_rate"])
+    assert (_details_open(html, "budget_rules"), _details_open(html, "asset_rules")) == (True, False)
+    assert [form[f"check__budget_rules__{i}"].value() for i in range(3)] == ["1", "0", ""]
+    assert 'data-unsaved="1"' in html  # scores.js recomputes the suggestion from these answers on load
+    assert entry(report, "budget_rules").inputs == {}
+
+
+def test_rows_decided_by_answers_carry_their_rule_for_the_live_suggestion(report_and_client):
+    import json
+
+    report, client = report_and_client
+
+    response = client.get(reverse("report_section", args=[report.pk, "scores"]))
+
+    rows = {row.indicator.code: row for row in response.context["section"].forms["scores"].rows()}
+    assert json.loads(rows["asset_rules"].live) == {"rule": "checklist", "full": "3", "items": [
+        {"label": "已制定或具有资产管理制度，且相关资产管理制度合法、合规、完整", "points": "2"},
+        {"label": "相关资产管理制度得到有效执行", "points": "1"}]}
+    assert json.loads(rows["fund_compliance"].live) == {
+        "rule": "violations", "full": "3", "per_case": "1", "label": "不符合要求", "unit": "例"}
+    assert (rows["payment_progress"].live, rows["staff_control_rate"].live) == ("", "")
+    assert 'data-live="{&quot;rule&quot;: &quot;checklist&quot;' in response.content.decode()
