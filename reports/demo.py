@@ -32,6 +32,7 @@ DEMO_USERS = (
     ("clerk", "孟庆红", Role.CLERK, SEED_DEPARTMENT[0]),
     ("head", "吴鹏翔", Role.HEAD, SEED_DEPARTMENT[0]),
     ("clerk2", "周丽", Role.CLERK, SECOND_DEPARTMENT[0]),
+    ("head2", "钱志强", Role.HEAD, SECOND_DEPARTMENT[0]),  # so the empty report can go through the whole flow
     ("reviewer", "刘建国", Role.REVIEWER, None),
     ("admin", "绩效科管理员", Role.ADMIN, None),
 )

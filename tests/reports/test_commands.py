@@ -165,6 +165,7 @@ def test_load_demo_prints_usernames_roles_and_passwords():
         "  clerk      填报人 · 106019 岳阳市岳阳楼区融媒体中心 · 孟庆红 · 密码 Demo-2021-pass",
         "  head       部门负责人 · 106019 岳阳市岳阳楼区融媒体中心 · 吴鹏翔 · 密码 Demo-2021-pass",
         "  clerk2     填报人 · 106020 岳阳市岳阳楼区档案馆 · 周丽 · 密码 Demo-2021-pass",
+        "  head2      部门负责人 · 106020 岳阳市岳阳楼区档案馆 · 钱志强 · 密码 Demo-2021-pass",
         "  reviewer   财政审核人 · 行政政法科 · 刘建国 · 密码 Demo-2021-pass",
         "  admin      管理员 · 绩效科管理员 · 密码 Demo-2021-pass",
         "  sysadmin   系统管理员 · 系统管理员 · 密码 Demo-2021-pass",

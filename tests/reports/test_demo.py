@@ -263,6 +263,7 @@ def test_one_demo_user_per_role_with_a_valid_password():
         ("clerk", "孟庆红", "填报人", f"106019 {NAME}", DEMO_PASSWORD, True),
         ("head", "吴鹏翔", "部门负责人", f"106019 {NAME}", DEMO_PASSWORD, True),
         ("clerk2", "周丽", "填报人", "106020 岳阳市岳阳楼区档案馆", DEMO_PASSWORD, True),
+        ("head2", "钱志强", "部门负责人", "106020 岳阳市岳阳楼区档案馆", DEMO_PASSWORD, True),
         ("reviewer", "刘建国", "财政审核人", "行政政法科", DEMO_PASSWORD, True),
         ("admin", "绩效科管理员", "管理员", "", DEMO_PASSWORD, True),
         ("sysadmin", "系统管理员", "系统管理员", "", DEMO_PASSWORD, True),
@@ -271,7 +272,7 @@ def test_one_demo_user_per_role_with_a_valid_password():
     ]
     assert sorted(Membership.objects.values_list("user__username", "role", "department__code", "office__name")) == [
         ("admin", "admin", None, None), ("clerk", "clerk", "106019", None), ("clerk2", "clerk", "106020", None),
-        ("head", "head", "106019", None), ("reviewer", "reviewer", None, "行政政法科"),
+        ("head", "head", "106019", None), ("head2", "head", "106020", None), ("reviewer", "reviewer", None, "行政政法科"),
     ]
     for user in User.objects.all():
         assert user.check_password(DEMO_PASSWORD)
@@ -295,7 +296,7 @@ def test_load_demo_twice_changes_nothing():
     assert row_counts() == counts
     assert [document_dumps(report_export(r)) for r in Report.objects.order_by("pk")] == documents
     assert list(User.objects.order_by("pk").values_list("username", "password")) == passwords
-    assert [u.created for u in users] == [False] * 8
+    assert [u.created for u in users] == [False] * 9
 
 
 def test_load_demo_again_keeps_edited_data():
@@ -311,3 +312,21 @@ def test_load_demo_again_keeps_edited_data():
     assert Report.objects.get(department__code="106019").contact_name == "张三"
     assert Department.objects.get(code="106020").name == "档案馆"
     assert User.objects.get(username="clerk").check_password("Another-pass-2022")
+
+
+def test_the_second_departments_head_can_decide_its_report(client):
+    from django.urls import reverse
+
+    from reports.enums import Status
+    from reports.workflow import allowed_moves, move
+
+    demo_load()
+    report = Report.objects.get(department__code="106020")
+    move(report, Status.DEPT_REVIEW, by=User.objects.get(username="clerk2"))
+    head = User.objects.get(username="head2")
+    client.force_login(head)
+
+    html = client.get(reverse("home")).content.decode()
+
+    assert allowed_moves(Report.objects.get(pk=report.pk), head) == [Status.DRAFT, Status.FINANCE_REVIEW]
+    assert f'id="dept-review-{report.pk}" href="{reverse("report_dept_review", args=[report.pk])}"' in html
