@@ -58,8 +58,9 @@ test-sqlite: $(VENV)/.test ## Unit and integration tests on SQLite (no browser)
 test-postgres: $(VENV)/.test ## The tests that touch the database, on a throwaway PostgreSQL 15 cluster
 	scripts/with-postgres $(VENV)/bin/pytest -m "not browser and not db_agnostic" -p no:cacheprovider -n 2
 
+# Each xdist worker has its own live_server, test database and Chromium.
 test-browser: $(VENV)/.test test-debs ## Browser tests in Debian's Chromium
-	DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest -m browser -p no:cacheprovider
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest -m browser -p no:cacheprovider -n 2
 
 test: test-debs lint test-sqlite test-postgres test-browser ## The whole suite
 
