@@ -391,6 +391,7 @@ def main():
                                                            *sys.argv])
     os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
     os.environ.setdefault("AUDIT_HMAC_KEY", secrets.token_urlsafe(32))
+    os.environ.setdefault("BACKUP_HMAC_KEYS", "attack:" + secrets.token_urlsafe(32))
     static = tempfile.mkdtemp(prefix="evalsite-attack-static-")
     os.environ["DJANGO_STATIC_ROOT"] = static
     os.environ["AUDIT_ANCHOR_PATH"] = str(Path(static) / "anchors.jsonl")
