@@ -5,7 +5,9 @@ each 整改期限, as in-app notices (and e-mail, see followup.notices), and the
 reminders_send(today) is idempotent: each item gets one reminder per threshold (REMINDER_DAYS, then one
 once it is overdue), keyed by item, deadline and threshold, so running it twice a day, or again after a
 missed day, sends nothing twice; an extension changes the deadline and so starts its reminders afresh.
-`manage.py send_reminders` runs it (a daily job).
+`manage.py send_reminders` runs it (a daily job), or enqueues it as the job `reminders` (jobs.runners), which the
+admin also starts from 年度管理. year_opened_notify tells every department of an opened year (the job
+`year_notice`, enqueued with the year), one notice per recipient and year.
 """
 from django.db import transaction
 from django.urls import reverse
@@ -13,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from departments.enums import Role
-from departments.models import Department
+from departments.models import Department, Membership
 from followup.enums import REMINDER_DAYS, FindingStatus, NoticeKind
 from followup.models import Finding, Notice
 from followup.notices import notices_mail
@@ -49,16 +51,33 @@ def _write(users, *, kind, text, url, key, finding=None):
     return Notice.objects.filter(key=key)
 
 
-def report_reminders(evaluation_year, today):
+class NoProgress:
+    """What reminders_send reports its progress to when nobody watches (jobs.services.Progress otherwise)."""
+
+    def set_total(self, total):
+        pass
+
+    def advance(self, count=1):
+        pass
+
+
+def _unsubmitted(evaluation_year):
+    return Department.objects.filter(is_active=True).exclude(
+        pk__in=evaluation_year.reports.exclude(status=Status.DRAFT).values("department_id")).order_by("code")
+
+
+def _open_years():
+    return EvaluationYear.objects.filter(is_open=True, deadline__isnull=False).order_by("year")
+
+
+def report_reminders(evaluation_year, today, progress=None):
     """Reminders of a year's 报告 deadline to departments that have not submitted. Returns how many."""
+    progress = progress or NoProgress()
     extensions = extensions_of(evaluation_year)
-    submitted = set(
-        evaluation_year.reports.exclude(status=Status.DRAFT).values_list("department_id", flat=True)
-    )
     drafts = dict(evaluation_year.reports.filter(status=Status.DRAFT).values_list("department_id", "pk"))
     written = 0
-    departments = Department.objects.filter(is_active=True).exclude(pk__in=submitted).order_by("code")
-    for department in departments.iterator():
+    for department in _unsubmitted(evaluation_year).iterator():
+        progress.advance()
         deadline = extensions.get(department.pk, evaluation_year.deadline)
         if deadline is None:
             continue
@@ -79,12 +98,18 @@ def report_reminders(evaluation_year, today):
     return written
 
 
-def finding_reminders(today):
+def _open_findings():
+    return Finding.objects.filter(status=FindingStatus.OPEN)
+
+
+def finding_reminders(today, progress=None):
     """Reminders of each 待整改 finding's 整改期限 to its department. Returns how many were written."""
+    progress = progress or NoProgress()
     written = 0
-    findings = Finding.objects.filter(status=FindingStatus.OPEN).select_related(
+    findings = _open_findings().select_related(
         "report__department", "report__evaluation_year").order_by("deadline", "pk")
     for finding in findings.iterator():
+        progress.advance()
         days_left = (finding.deadline - today).days
         step = threshold(days_left)
         if step is None:
@@ -102,16 +127,59 @@ def finding_reminders(today):
     return written
 
 
-def reminders_send(today=None):
-    """Write the reminders due on `today` (the local date by default): {"report": n, "finding": n}."""
+def reminders_send(today=None, *, progress=None):
+    """Write the reminders due on `today` (the local date by default), in one transaction, reporting each
+    department and finding looked at to `progress` (set_total, advance; jobs.services.Progress, whose
+    JobStopped rolls everything back). Returns {"report": n, "finding": n}."""
     today = today or timezone.localdate()
+    progress = progress or NoProgress()
     with transaction.atomic():
-        reports = sum(
-            report_reminders(year, today)
-            for year in EvaluationYear.objects.filter(is_open=True, deadline__isnull=False).order_by("year")
-        )
-        findings = finding_reminders(today)
+        years = list(_open_years())
+        progress.set_total(sum(_unsubmitted(year).count() for year in years) + _open_findings().count())
+        reports = sum(report_reminders(year, today, progress) for year in years)
+        findings = finding_reminders(today, progress)
     return {"report": reports, "finding": findings}
+
+
+NOTICE_CHUNK = 500
+
+
+def year_opened_notify(evaluation_year, *, progress=None):
+    """Tell the clerks and heads of every department with a report of `evaluation_year` that the year is open
+    (its deadline, a link to their report): one notice per recipient, year and department (`key`), written
+    NOTICE_CHUNK departments at a time, each chunk committed on its own, so running it again (a retried job)
+    writes only what is missing. Keyed by year and department: a member of two departments hears of both.
+    Returns how many notices it wrote."""
+    progress = progress or NoProgress()
+    reports = evaluation_year.reports.filter(department__is_active=True).order_by("department__code", "pk")
+    progress.set_total(reports.count())
+    text = _("%(year)s年度部门整体支出绩效自评已开启，%(department)s的自评报告已建好草稿，截止日期为%(deadline)s，请及时填报。")
+    written, last = 0, None
+    while True:
+        page = reports.filter(department__code__gt=last) if last is not None else reports
+        chunk = list(page.values_list("pk", "department_id", "department__name", "department__code")[:NOTICE_CHUNK])
+        if not chunk:
+            return written
+        members = {}
+        for user_id, department_id in Membership.objects.filter(
+                department_id__in=[row[1] for row in chunk], role__in=EVERYONE).values_list("user_id", "department_id"):
+            members.setdefault(department_id, set()).add(user_id)
+        keys = {department_id: f"year_open:{evaluation_year.year}:{department_id}" for _pk, department_id, *_r in chunk}
+        notices = [
+            Notice(recipient_id=user_id, kind=NoticeKind.YEAR_OPEN, key=keys[department_id],
+                   url=reverse("report_detail", args=[pk]),
+                   text=text % {"year": evaluation_year.year, "department": name,
+                                "deadline": evaluation_year.deadline or "—"})
+            for pk, department_id, name, _code in chunk for user_id in sorted(members.get(department_id, ()))
+        ]
+        ours = Notice.objects.filter(key__in=keys.values())
+        with transaction.atomic():
+            before = ours.count()
+            Notice.objects.bulk_create(notices, ignore_conflicts=True)
+            written += ours.count() - before
+        notices_mail(ours)
+        progress.advance(len(chunk))
+        last = chunk[-1][3]
 
 
 def extension_notify(extension):

@@ -32,6 +32,7 @@ class NoticeKind(models.TextChoices):
     ACCEPTED = "accepted", _("整改验收")
     REMINDER = "reminder", _("截止提醒")
     RESULT = "result", _("结果应用")
+    YEAR_OPEN = "year_open", _("年度开启")
 
 
 # Days before a deadline at which one reminder goes out (0: on the day).

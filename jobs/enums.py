@@ -6,8 +6,11 @@ class Kind(models.TextChoices):
     WORKBOOK = "workbook", _("年度汇总表（Excel）")
     YEAR_ZIP = "year_zip", _("已审定报告压缩包（ZIP）")
     YEAR_OPEN = "year_open", _("开启年度")
-    RERENDER = "rerender", _("重新生成年度PDF")
+    RERENDER = "rerender", _("补生成已审定报告PDF")
     YEAR_DOSSIERS = "year_dossiers", _("年度档案压缩包（ZIP）")
+    PDF_REFRESH = "pdf_refresh", _("重新生成全部已审定报告PDF")
+    REMINDERS = "reminders", _("发送截止提醒")
+    YEAR_NOTICE = "year_notice", _("发送年度开启通知")
 
 
 class Status(models.TextChoices):

@@ -2,9 +2,10 @@
 
 Each runner works as the job's owner (reports_visible_to(job.owner)), reports its progress, and produces
 its result through jobs.services (which records it once). Other apps' long work joins here as another kind:
-the year's dossiers (#16) are one; deadline reminders (#19) become another once they exist.
+the year's dossiers (#16), the deadline reminders and the year's opening notice (followup.deadlines) are some.
 """
 import datetime
+import logging
 import tempfile
 from decimal import Decimal
 
@@ -13,14 +14,16 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from jobs.enums import Kind
-from jobs.services import JobFailure, JobStopped, Outcome, job_complete
+from jobs.services import JobFailure, JobStopped, Outcome, job_complete, job_hold, job_start
 from reports.enums import Status as ReportStatus
 from reports.exporters import workbook as wb
 from reports.exporters.archive import approved_pdfs, approved_pdfs_zip
 from reports.exporters.summary import summary_sheets
-from reports.models import ScoreEntry
+from reports.models import Report, ScoreEntry
 from reports.selectors import reports_visible_to
 from scoring.models import EvaluationYear, Rubric
+
+logger = logging.getLogger(__name__)
 
 
 def _year(job):
@@ -101,6 +104,9 @@ def run_year_open(job, progress):
             "year": opened.evaluation_year.year, "created": opened.created, "prefilled": opened.prefilled}
         if not job_complete(job, summary=summary):
             raise JobStopped  # cancelled or superseded: the year is not opened by this attempt
+        # Every department's clerks and heads hear of it through a job of its own, enqueued with the year.
+        job_start(kind=Kind.YEAR_NOTICE, owner=job.owner, params={"year": opened.evaluation_year.year},
+                  title=_("%(year)s年度开启通知") % {"year": opened.evaluation_year.year})
     return Outcome(completed=True)
 
 
@@ -122,6 +128,55 @@ def run_rerender(job, progress):
         progress.advance()
     return Outcome(summary=_("已处理%(count)s份已审定报告的PDF，失败%(failed)s份。") % {
         "count": len(ids), "failed": failed})
+
+
+def run_pdf_refresh(job, progress):
+    """Render every approved report of the year afresh and make that its archive (after a font or layout fix:
+    reports.pdf.report_rerender_pdf), named by this job, so a retried job renders only the reports its earlier
+    attempt did not reach and no report gets two new archives. Each report is stored under job_hold, so a
+    cancelled or superseded attempt stores nothing more; the reports done before a cancellation keep their new
+    PDF. A report whose render fails keeps its archive and is counted."""
+    from reports.pdf import report_rerender_pdf
+
+    evaluation_year = _year(job)
+    ids = list(reports_visible_to(job.owner).filter(
+        evaluation_year=evaluation_year, status=ReportStatus.APPROVED).order_by("department__code", "pk")
+        .values_list("pk", flat=True))
+    progress.set_total(len(ids))
+    rendition = job.pk.hex[:8]
+    failed = 0
+    for report_id in ids:
+        try:
+            report_rerender_pdf(report=Report(pk=report_id), rendition=rendition, may_store=lambda: job_hold(job))
+        except JobStopped:
+            raise
+        except Exception:  # noqa: BLE001 (one report's renderer failure is logged and counted; the others go on)
+            logger.exception("Job %s: re-rendering the PDF of report %s failed", job.pk, report_id)
+            failed += 1
+        progress.advance()
+    return Outcome(summary=_("已重新生成%(year)s年度%(count)s份已审定报告的PDF，失败%(failed)s份。") % {
+        "year": evaluation_year.year, "count": len(ids) - failed, "failed": failed})
+
+
+def run_reminders(job, progress):
+    """The deadline reminders due on the job's date (followup.deadlines.reminders_send: one per item and
+    threshold, so a retried job sends nothing twice), in one transaction."""
+    from followup.deadlines import reminders_send
+
+    today = datetime.date.fromisoformat(job.params["date"]) if job.params.get("date") else None
+    sent = reminders_send(today, progress=progress)
+    return Outcome(summary=_("已发送报告截止提醒%(report)s条、整改提醒%(finding)s条。") % sent)
+
+
+def run_year_notice(job, progress):
+    """Tell every department with a report of the year that it is open (followup.deadlines.year_opened_notify:
+    one notice per recipient and year, so a retried job writes each once)."""
+    from followup.deadlines import year_opened_notify
+
+    evaluation_year = _year(job)
+    written = year_opened_notify(evaluation_year, progress=progress)
+    return Outcome(summary=_("已向%(departments)s个部门（单位）发送%(year)s年度开启通知%(count)s条。") % {
+        "departments": progress.total, "year": evaluation_year.year, "count": written})
 
 
 def run_year_dossiers(job, progress):
@@ -146,4 +201,7 @@ RUNNERS = {
     Kind.YEAR_OPEN: run_year_open,
     Kind.RERENDER: run_rerender,
     Kind.YEAR_DOSSIERS: run_year_dossiers,
+    Kind.PDF_REFRESH: run_pdf_refresh,
+    Kind.REMINDERS: run_reminders,
+    Kind.YEAR_NOTICE: run_year_notice,
 }

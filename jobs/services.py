@@ -110,6 +110,14 @@ class Progress:
             raise JobStopped
 
 
+def job_hold(job):
+    """Lock `job`'s row until the caller's transaction ends; raise JobStopped unless its attempt may still
+    write (current, running, not cancelled). A write made under the hold cannot race a recovery or a cancel."""
+    held = _current(job.pk, job.attempt).filter(cancel_requested=False).select_for_update()
+    if not list(held.values_list("pk", flat=True)[:1]):
+        raise JobStopped
+
+
 def job_complete(job, *, summary="", file_name="", result_name=""):
     """Record `job`'s success for its current attempt. Returns False (and records nothing) when that
     attempt is no longer the job's: the caller must then discard its work (roll back, delete its file)."""

@@ -9,4 +9,5 @@ urlpatterns = [
     path("jobs/<uuid:pk>/download/", views.job_download, name="job_download"),
     path("jobs/<uuid:pk>/cancel/", views.job_cancel_view, name="job_cancel"),
     path("manage/years/<int:year>/jobs/<slug:kind>/", views.year_job_start, name="year_job_start"),
+    path("manage/jobs/reminders/", views.reminders_job_start, name="reminders_job_start"),
 ]

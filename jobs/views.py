@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -19,6 +20,8 @@ YEAR_JOBS = {
     Kind.YEAR_ZIP: "%(year)s年度已审定报告压缩包（ZIP）",
     Kind.RERENDER: "%(year)s年度已审定报告PDF补生成",
     Kind.YEAR_DOSSIERS: "%(year)s年度已审定报告档案（ZIP）",
+    Kind.PDF_REFRESH: "%(year)s年度已审定报告PDF全部重新生成",
+    Kind.YEAR_NOTICE: "%(year)s年度开启通知",
 }
 
 
@@ -96,10 +99,21 @@ def job_cancel_view(request, pk):
 @permission_required("reports.administer", raise_exception=True)
 @require_POST
 def year_job_start(request, year, kind):
-    """Start one of the year's jobs (workbook, ZIP, PDFs) for the admin and show its page."""
+    """Start one of the year's jobs (workbook, ZIPs, PDFs, the opening notice) for the admin and show its page."""
     if kind not in YEAR_JOBS:
         raise Http404
     evaluation_year = get_object_or_404(EvaluationYear, year=year)
     job = job_start(kind=kind, owner=request.user, title=_(YEAR_JOBS[kind]) % {"year": evaluation_year.year},
                     params={"year": evaluation_year.year})
+    return redirect("job_detail", pk=job.pk)
+
+
+@login_required
+@permission_required("reports.administer", raise_exception=True)
+@require_POST
+def reminders_job_start(request):
+    """Start sending today's deadline reminders (followup.deadlines.reminders_send) as a job and show its page."""
+    today = timezone.localdate()
+    job = job_start(kind=Kind.REMINDERS, owner=request.user, params={"date": today.isoformat()},
+                    title=_("截止提醒（%(date)s）") % {"date": today.isoformat()})
     return redirect("job_detail", pk=job.pk)

@@ -113,8 +113,24 @@ def report_pdf_bytes(report):
 
 
 def archive_is_current(report):
-    """Whether `report.approved_pdf` is the archive of its current approval (named by its digest)."""
-    return bool(report.approved_pdf) and Path(report.approved_pdf.name).name == _archive_name(report)
+    """Whether `report.approved_pdf` is the archive of its current approval (named by its digest, and by the
+    rendition of a later forced re-render: report_rerender_pdf)."""
+    return archive_rendition(report) is not None
+
+
+def archive_rendition(report):
+    """The rendition of the report's current archive: "" for the approval's own render, the 8 hex digits of
+    the re-render (report_rerender_pdf) that replaced it, None when the report has no current archive."""
+    if not report.approved_pdf:
+        return None
+    name, plain = Path(report.approved_pdf.name).name, _archive_name(report)
+    if name == plain:
+        return ""
+    match = RENDITION.fullmatch(name)
+    return match["rendition"] if match and f"{match['stem']}.pdf" == plain else None
+
+
+RENDITION = re.compile(r"(?P<stem>report-\d+-[0-9a-f]{16})-(?P<rendition>[0-9a-f]{8})\.pdf")
 
 
 def report_archive_pdf(*, report):
@@ -145,11 +161,51 @@ def report_archive_pdf(*, report):
     return locked
 
 
-def _archive_name(report):
+def _archive_name(report, rendition=""):
     stamp = report.approved_digest[:16] or hashlib.sha256(
         f"{report.pk}:{report.revision}:{report.approved_at}".encode()
     ).hexdigest()[:16]
-    return f"report-{report.pk}-{stamp}.pdf"
+    return f"report-{report.pk}-{stamp}-{rendition}.pdf" if rendition else f"report-{report.pk}-{stamp}.pdf"
+
+
+def report_rerender_pdf(*, report, rendition, may_store=None):
+    """Render approved `report` afresh and make that its archive (after a font or layout fix), once per
+    `rendition` (8 hex digits naming the re-render, e.g. of its job).
+
+    Renders outside any transaction and row lock, then, with the row locked, stores the file as
+    report-<pk>-<digest>-<rendition>.pdf and deletes the replaced archive once that commits. Nothing is
+    rendered or stored when the archive already is this rendition (a retried job renders only what its
+    earlier attempt did not reach) or when the report was reopened meanwhile. `may_store()`, called in the
+    storing transaction before anything is written, may raise to stop it (jobs.services.job_hold: the job
+    was cancelled or superseded). Returns True when it stored a new archive; raises what the renderer raises.
+    """
+    current = Report.objects.select_related("evaluation_year", "department").get(pk=report.pk)
+    if current.status != Status.APPROVED or archive_rendition(current) == rendition:
+        return False
+    content = report_render_pdf(report=current)
+    with transaction.atomic():
+        if may_store is not None:
+            may_store()
+        locked = (
+            Report.objects.select_for_update(of=("self",))
+            .select_related("evaluation_year", "department").get(pk=report.pk)
+        )
+        if locked.status != Status.APPROVED or locked.approved_digest != current.approved_digest:
+            return False
+        if archive_rendition(locked) == rendition:
+            return False
+        replaced = locked.approved_pdf.name if locked.approved_pdf else ""
+        field = locked.approved_pdf
+        target = field.field.generate_filename(locked, _archive_name(locked, rendition))
+        if field.storage.exists(target):
+            field.storage.delete(target)  # left by an attempt that died before its row was updated: no one's archive
+        field.save(_archive_name(locked, rendition), ContentFile(content), save=False)
+        Report.objects.filter(pk=locked.pk).update(approved_pdf=field.name, pdf_failed_at=None)
+        locked.pdf_failed_at = None
+        stored = field.name
+        if replaced and replaced != stored:
+            transaction.on_commit(lambda: field.storage.delete(replaced), robust=True)
+    return True
 
 
 def report_pdf_filename(report):

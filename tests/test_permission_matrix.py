@@ -229,6 +229,7 @@ MANAGE_ENDPOINTS = (
     Endpoint("followup_year_extensions", "GET", logged_in(200, refused=ADMIN_ONLY), args=lambda w: [2021]),
     Endpoint("year_job_start", "POST", logged_in(302, refused=ADMIN_ONLY), args=lambda w: [2021, "workbook"],
              data=lambda w: {}),
+    Endpoint("reminders_job_start", "POST", logged_in(302, refused=ADMIN_ONLY), args=lambda w: [], data=lambda w: {}),
 )
 # --- 绩效目标申报 (targets): the same roles meet a declaration in each of its states. ---
 DECLARATION_ACTORS = {Status.DRAFT: "clerk", Status.DEPT_REVIEW: "head", Status.FINANCE_REVIEW: "reviewer"}
