@@ -67,8 +67,9 @@ def year_progress(*, reports, evaluation_year, today, include_missing):
         office = report.department.office.name if report.department.office else _("未分配科室")
         offices.setdefault(office, Counter())[report.status] += 1
         totals = totals_of(report, bands)
-        grades[graded(report, totals) or UNGRADED] += 1
-        if totals.final is not None:
+        grade = graded(report, totals)
+        grades[grade or UNGRADED] += 1
+        if grade is not None and totals.final is not None:  # a draft's scores are work in progress
             bins[_bin_of(totals.final)] += 1
     scoped = reports.filter(evaluation_year=evaluation_year)
     extended = extended_deadlines(evaluation_year)

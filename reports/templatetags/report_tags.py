@@ -4,6 +4,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from reports.layout import BODY_PT, label_lines
+from reports.rendering import fmt_score
 
 register = template.Library()
 
@@ -18,6 +19,17 @@ def _lines_html(lines):
 def lines(value):
     """A list of lines, escaped, joined with <br>."""
     return _lines_html(value or [])
+
+
+@register.filter
+def score(value):
+    """A score as the form prints it: 98, 61.5, 1.25 — no trailing zeros (reports.rendering.fmt_score); None → ""."""
+    if value in (None, ""):
+        return ""
+    try:
+        return fmt_score(value)
+    except ArithmeticError:  # not a number (a value typed into a form): as it is
+        return value
 
 
 @register.simple_tag
