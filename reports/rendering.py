@@ -17,6 +17,7 @@ from budgets.money import fmt_money, total
 from reports.enums import BENEFIT_CATEGORIES, OUTPUT_CATEGORIES, Category
 from reports.layout import RUBRIC_PT, Cell, Chunk, label_lines, merged_column, text_chunks
 from reports.narrative import HEADINGS_ONLY, OUTLINE
+from reports.numbering import strip_number
 from reports.selectors import report_score_totals
 from reports.verification import verification_for
 from targets.printing import adjustment_notes, report_target_rows
@@ -152,8 +153,8 @@ class QualitativeRow:
 
 
 def qualitative_rows(goals):
-    """定性目标: "目标N：…" per goal; equal consecutive 实际完成 texts print once in a merged cell."""
-    targets = numbered(_("目标"), [g.target for g in goals])
+    """定性目标: "目标N：…" per goal (a number typed before the text is left out: reports.numbering); equal consecutive 实际完成 texts print once in a merged cell."""
+    targets = numbered(_("目标"), [strip_number(g.target) for g in goals])
     actuals = merged_column([(g.actual, g.actual.splitlines()) for g in goals], repeat=_same_as_above)
     return [QualitativeRow(target=t, actual=a) for t, a in zip(targets, actuals, strict=True)]
 
@@ -184,7 +185,7 @@ def quantitative_rows(indicators):
     for key, categories in QUANTITATIVE_GROUPS:
         for category in categories:
             items = by_category.get(category, [])
-            targets = [i.target for i in items]
+            targets = [strip_number(i.target) for i in items]  # a number typed before a goal prints once
             if len(items) > 1:
                 targets = numbered(_("指标"), targets)
             pairs = [(t, i.actual) for t, i in zip(targets, items, strict=True)] or [("", "")]

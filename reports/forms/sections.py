@@ -22,6 +22,7 @@ from reports.forms.goals import (
     QualitativeGoalFormSet,
     QuantitativeIndicatorFormSet,
     category_prefix,
+    number_rows,
 )
 from reports.forms.scores import ScoresForm
 from reports.forms.texts import NarrativeForm
@@ -203,7 +204,7 @@ class GoalsSection(Section):
             # A report without 定性目标 yet starts from the approved declaration's (saved with the page).
             initial = [{"target": goal.text, "actual": ""} for goal in self.targets.declaration.goals.all()]
             qualitative = QualitativeGoalFormSet(data=data, prefix="qualitative", initial=initial)
-        parts = {"qualitative": (_("定性目标"), qualitative)}
+        parts = {"qualitative": (_("定性目标"), number_rows(qualitative, _("目标")))}
         # The year-start targets approved for this department and year stand for the 定量目标 tree:
         # shown read-only, with the 完成情况 the department enters.
         if self.targets is not None:
@@ -215,9 +216,9 @@ class GoalsSection(Section):
         for category in Category:
             prefix = category_prefix(category)
             rows = by_category.get(category.value, [])
-            parts[prefix] = (category.label, _formset(
+            parts[prefix] = (category.label, number_rows(_formset(
                 QuantitativeIndicatorFormSet, prefix, data, rows, ("target", "actual"),
-            ))
+            ), _("指标"), only_if_many=True))
         return parts
 
     def is_valid(self):

@@ -11,12 +11,20 @@ from django.utils.safestring import mark_safe
 register = template.Library()
 
 
-def _cell(field):
+def _cell(field, number=None):
     errors = format_html_join("", '<div class="invalid-feedback d-block">{}</div>', ((e,) for e in field.errors))
-    return format_html('<td data-label="{}" class="cell-{}">{}{}</td>\n', field.label, field.name, field, errors)
+    label = "" if number is None else format_html('<label class="row-number" for="{}">{}</label>', field.auto_id, number)
+    return format_html('<td data-label="{}" class="cell-{}">{}{}{}</td>\n', field.label, field.name, label, field,
+                       errors)
 
 
 @register.simple_tag
-def row_cells(form):
-    """`<td data-label="label" class="cell-name">widget, then each error</td>` for each visible field but DELETE."""
-    return mark_safe("".join(_cell(field) for field in form.visible_fields() if field.name != "DELETE"))  # noqa: S308
+def row_cells(form, numbered=False):
+    """`<td data-label="label" class="cell-name">widget, then each error</td>` for each visible field but DELETE.
+
+    `numbered` (the 绩效目标 lists): the 预期目标 cell starts with the row's 目标N：/指标N： (`form.row_number`,
+    reports.forms.goals.number_rows; static/app/editor.js renumbers it as rows come and go)."""
+    return mark_safe("".join(  # noqa: S308
+        _cell(field, getattr(form, "row_number", "") if numbered and field.name == "target" else None)
+        for field in form.visible_fields() if field.name != "DELETE"
+    ))

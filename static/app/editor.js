@@ -212,8 +212,25 @@
     return input.classList.contains("is-invalid");
   }
 
+  // ---- 绩效目标: the 目标N：/指标N： the print puts before each goal, renumbered as rows come and go ----
+  function renumber() {
+    form.querySelectorAll("tbody[data-number]").forEach(function (body) {
+      var rows = Array.prototype.filter.call(body.querySelectorAll("tr.formset-row"), function (row) {
+        return !row.classList.contains("row-deleted");
+      });
+      var show = rows.length > 1 || body.dataset.numberMany !== "1";
+      body.querySelectorAll(".row-number").forEach(function (label) { label.textContent = ""; });
+      if (!show) { return; }
+      rows.forEach(function (row, index) {
+        var label = row.querySelector(".row-number");
+        if (label) { label.textContent = body.dataset.number + (index + 1) + "："; }
+      });
+    });
+  }
+
   function refresh() {
     retireServerErrors();
+    renumber();
     form.querySelectorAll("input.num-input").forEach(checkNumber);
     form.querySelectorAll("input[data-sum]").forEach(checkIdentity);
     form.querySelectorAll("tfoot[data-totals]").forEach(function (foot) { updateTotals(foot.dataset.totals); });
