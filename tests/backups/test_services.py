@@ -219,7 +219,7 @@ def test_create_writes_a_manifest_with_counts_and_checksums(db, media, tmp_path)
 
     manifest = json.loads((tmp_path / "backup" / MANIFEST).read_text(encoding="utf-8"))
     counts = {m["model"]: m["count"] for m in manifest["models"]}
-    assert (counts["reports.report"], counts["accounts.user"], counts["departments.department"]) == (2, 8, 2)
+    assert (counts["reports.report"], counts["accounts.user"], counts["departments.department"]) == (2, 9, 2)
     assert "contenttypes.contenttype" not in counts and "sessions.session" not in counts
     assert sorted(manifest["files"]) == sorted(m["file"] for m in manifest["models"])
     order = [m["model"] for m in manifest["models"]]
