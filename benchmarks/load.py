@@ -329,10 +329,11 @@ def server_env():
     return env
 
 
-def start_job_workers(count, env):
-    """`count` job worker processes (manage.py jobs_worker, as scripts/with-workers starts them)."""
-    return [subprocess.Popen([PYTHON, "manage.py", "jobs_worker", "--no-reload", "--interval", "1", "-v", "0"],
-                             cwd=ROOT, env=env) for _ in range(count)]
+def start_job_workers(count, env, nice=0):
+    """`count` job worker processes (manage.py jobs_worker, as scripts/with-workers starts them), at `nice`
+    (in production they run on machines of their own; on one shared box a niceness stands in for that)."""
+    return [subprocess.Popen(["nice", "-n", str(nice), PYTHON, "manage.py", "jobs_worker", "--no-reload",
+                              "--interval", "1", "-v", "0"], cwd=ROOT, env=env) for _ in range(count)]
 
 
 def start_jobs(admin_id, at, clock, started):
@@ -463,6 +464,8 @@ def main():
     parser.add_argument("--approved", type=int, default=20,
                         help="approved reports whose PDFs the ZIP job packs (default 20)")
     parser.add_argument("--job-workers", type=int, default=2, help="job worker processes (default 2)")
+    parser.add_argument("--job-nice", type=int, default=0,
+                        help="niceness of the job workers (default 0: they compete with gunicorn for the cores)")
     parser.add_argument("--jobs-at", type=float, default=10, metavar="S",
                         help="start the workbook and ZIP jobs S seconds into the run (default 10; negative: none)")
     args = parser.parse_args()
@@ -486,7 +489,7 @@ def main():
     env.setdefault("DJANGO_MEDIA_ROOT", tempfile.mkdtemp(prefix="load-media-"))
     print("starting gunicorn and the job workers ...", flush=True)
     server = start_gunicorn(port, args.workers, env)
-    workers = start_job_workers(args.job_workers, env) if args.jobs_at >= 0 else []
+    workers = start_job_workers(args.job_workers, env, args.job_nice) if args.jobs_at >= 0 else []
     stats, acknowledged, clock = Stats(), {}, Clock()
     returns, review_saves, started_jobs = [], {}, []
     load_before = os.getloadavg()
