@@ -161,8 +161,12 @@ def child(size, db, out):
         assert status == "succeeded", (kind, status, job.error)
         return job, elapsed, counted.count
 
-    # Exports answered in the request (not jobs): the whole body, once.
-    for name, url in (("summary.xlsx (in the request)", reverse("manage_year_summary", args=[2021])),
+    # Exports answered in the request (not jobs): the whole body, once. summary.xlsx redirects to the job above
+    # INLINE_SUMMARY_MAX_REPORTS; the cap is lifted here to measure what the request would cost without it.
+    from reports.views import admin_views
+
+    admin_views.INLINE_SUMMARY_MAX_REPORTS = size + 1
+    for name, url in (("summary.xlsx (in the request, no cap)", reverse("manage_year_summary", args=[2021])),
                       ("followup results.xlsx", reverse("followup_year_results_xlsx", args=[2021]))):
         measured = page(client, users["admin"], url, 1)
         results["jobs"][name] = {"seconds": measured["seconds"], "queries": measured["queries"],
