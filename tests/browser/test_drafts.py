@@ -101,7 +101,7 @@ def test_a_copy_of_an_older_revision_says_so_and_its_save_shows_what_changed(liv
     fresh = Report.objects.get(pk=report.pk)
     section = SECTIONS["narrative"](fresh)
     data = section.cleaned()
-    data["narrative"]["improvements"] = "同事保存的改进措施。"
+    data["narrative"]["suggestions"] = "同事保存的改进措施。"  # a real change (an unchanged save keeps the revision)
     report_save_section(report=fresh, section="narrative", data=data, revision=fresh.revision,
                         by=fresh.department.memberships.first().user, changes=[])
     page.goto(url)
