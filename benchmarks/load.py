@@ -172,9 +172,10 @@ def reviewer(number, port, stats, clock, think, save_share, returns, review_save
         comment = f"负载测试退回：{text}，请补充佐证材料。"
         fields = {**form_fields(page, "review-form"), "action": "return", "comment": comment}
         status, headers, _p = browser.request(LABELS["return"], "POST", url, fields)
-        if status == 302 and urllib.parse.urlsplit(headers.get("Location", "")).path == "/":
+        landed = urllib.parse.urlsplit(headers.get("Location", "")).path
+        if status == 302 and landed == "/review/":  # back on the queue after a return
             returns.append((report_id, comment))
-            browser.request(LABELS["home"], "GET", "/")  # the redirect
+            browser.request(LABELS["queue"], "GET", landed)
         else:
             stats.error(f"{name}: return of {url} answered HTTP {status}")
         pause(rng, think, deadline)
