@@ -149,7 +149,9 @@ def test_opening_a_year_creates_draft_reports_as_a_job_whose_page_says_so(admin_
     response = admin_client.post(reverse("manage_year_open"), data, follow=True)
 
     year = EvaluationYear.objects.get(year=2022)
-    job = Job.objects.get()
+    job = Job.objects.get(kind=Job.Kind.YEAR_OPEN)
+    # Its success queued the notice to every department (a job of its own).
+    assert sorted(Job.objects.values_list("kind", flat=True)) == sorted([Job.Kind.YEAR_OPEN, Job.Kind.YEAR_NOTICE])
     assert response.redirect_chain == [(f"/jobs/{job.pk}/", 302)]
     assert (job.kind, job.status, job.summary) == (
         Job.Kind.YEAR_OPEN, Job.Status.SUCCEEDED, "已开启2022年度，为2个部门（单位）创建了草稿报告，其中0个沿用了上一年度的数据。")
