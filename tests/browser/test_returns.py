@@ -97,6 +97,7 @@ def test_a_marked_return_reaches_the_clerk_and_the_reviewer_sees_what_changed_th
     head.fill("#id_opinion", "同意报送。")
     head.click("#btn-approve")
     head.click("#confirm-ok")  # the confirmation (static/app/confirm.js)
+    expect(head).to_have_url(f"{base}/")  # forwarded (the head is back home) before the reviewer looks
     reviewer.goto(f"{base}/reports/{report.pk}/review/")
     expect(reviewer.locator("#last-return-marks")).to_have_text("退回时标记：评价报告综述、评分表 · 资金结余")
     rows = reviewer.locator("#marked-changes tbody tr")

@@ -95,9 +95,11 @@ def test_targets_are_declared_reviewed_and_held_to_in_the_year_end_report(live_s
     clerk.click("#save-and-view")
     clerk.click("#move-dept_review")
     clerk.click("#confirm-ok")  # the confirmation (static/app/confirm.js)
+    expect(clerk.locator("#declaration-status")).to_have_text("部门审核")  # the move is done before the head looks
     head.goto(f"{live_server.url}/targets/{declaration.pk}/")
     head.click("#move-finance_review")
     head.click("#confirm-ok")  # the confirmation (static/app/confirm.js)
+    expect(head.locator("#declaration-status")).to_have_text("财政审核")
     reviewer.goto(f"{live_server.url}/targets/{declaration.pk}/")
     reviewer.click("#move-approved")
     reviewer.click("#confirm-ok")  # the confirmation (static/app/confirm.js)
