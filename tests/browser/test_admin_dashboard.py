@@ -4,6 +4,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
+from playwright.sync_api import expect
 
 from departments.enums import Role
 from reports.models import Report, ScoreEntry
@@ -32,13 +33,13 @@ def test_an_admin_opens_a_year_sees_its_dashboard_charts_and_downloads_the_summa
     page.click("#year-open-form button[type=submit]")
 
     # Opening the year is a background job (run at once in the test settings): its page says what it did.
-    assert page.locator("h1").inner_text() == "开启2022年度"
-    assert page.locator("#job-summary").inner_text() == (
+    expect(page.locator("h1")).to_have_text("开启2022年度")
+    expect(page.locator("#job-summary")).to_have_text(
         "已开启2022年度，为2个部门（单位）创建了草稿报告，其中2个沿用了上一年度的数据。"
     )
     page.click(".job-link")
-    assert page.locator("h1").inner_text() == "2022年度进度"
-    assert page.locator("[data-count]").all_inner_texts() == ["2", "2", "0", "0", "0"]
+    expect(page.locator("h1")).to_have_text("2022年度进度")
+    expect(page.locator("[data-count]")).to_have_text(["2", "2", "0", "0", "0"])
     page.wait_for_selector("#chart-grades[data-drawn=true] svg")
     page.wait_for_selector("#chart-scores[data-drawn=true] svg")
     assert page.locator("#chart-grades svg text").all_text_contents() == [
@@ -52,7 +53,7 @@ def test_an_admin_opens_a_year_sees_its_dashboard_charts_and_downloads_the_summa
     ]
     ScoreEntry.objects.filter(report__evaluation_year__year=2022).update(self_score=Decimal("1"))
     page.click("#download-summary")
-    assert page.locator("#job-status").inner_text() == "已完成"
+    expect(page.locator("#job-status")).to_have_text("已完成")
     with page.expect_download() as download:
         page.click("#job-download")
     path = tmp_path / "summary.xlsx"

@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from tests.factories import UserFactory
 
@@ -13,8 +14,8 @@ def test_login_page_signs_a_user_in_and_shows_the_home_page(live_server, page):
     page.fill("#id_password", "Test-pass-2021")
     page.click("button[type=submit]")
 
-    assert page.locator("h1").inner_text() == "我的自评报告"
-    assert page.locator(".navbar-text").inner_text() == "孟庆红"
+    expect(page.locator("h1")).to_have_text("我的自评报告")
+    expect(page.locator(".navbar-text")).to_have_text("孟庆红")
 
 
 def test_the_top_bar_links_stand_apart(live_server, page):

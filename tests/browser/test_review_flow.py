@@ -89,7 +89,8 @@ def test_a_report_goes_through_both_reviews_with_a_return_each_and_is_approved(l
     head.goto(f"{base}/")
     head.click(f"#dept-review-{report.pk}")
     shoot(head, "head")
-    assert cells(head.locator("#submission-changes tbody tr")) == ["签字和意见 · 评价组组长", "（空）", "易建军"]
+    # expect(...) waits for the review page; reading cells at once could still see the dashboard.
+    expect(head.locator("#submission-changes tbody tr td")).to_have_text(["签字和意见 · 评价组组长", "（空）", "易建军"])
     head.fill("#id_opinion", "同意报送。")
     head.click("#btn-approve")
     head.click("#confirm-ok")  # the confirmation (static/app/confirm.js)
