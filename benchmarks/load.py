@@ -448,6 +448,14 @@ def report(stats, duration):
     return rows
 
 
+def machine_cpu():
+    """(busy, total) jiffies of all cores from /proc/stat: the share of the machine this run kept busy."""
+    with open("/proc/stat") as stat:
+        fields = [int(value) for value in stat.readline().split()[1:]]
+    idle = fields[3] + fields[4]  # idle + iowait
+    return sum(fields) - idle, sum(fields)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--duration", type=float, default=120, help="seconds of load (default 120)")
@@ -519,13 +527,14 @@ def main():
                                            daemon=True)
             jobs_thread.start()
         stats.measuring = True
-        began = time.monotonic()
+        began, client_cpu_before, machine_before = time.monotonic(), time.process_time(), machine_cpu()
         clock.start(args.duration)
         print(f"Load: {args.clerks} clerks, {args.reviewers} reviewers, {args.duration:.0f} s, think "
               f"{args.think[0]:g}–{args.think[1]:g} s, gunicorn {args.workers} workers on 127.0.0.1:{port}", flush=True)
         for thread in users:
             thread.join(timeout=args.duration + 120)
         elapsed = time.monotonic() - began
+        client_cpu, machine_after = time.process_time() - client_cpu_before, machine_cpu()
         load_during = os.getloadavg()
         jobs = wait_jobs(started_jobs, 1800) if started_jobs else []
     finally:
@@ -537,6 +546,10 @@ def main():
             worker.wait(timeout=120)
     print(f"\nload average (1, 5, 15 min) before the run {load_before[0]:.2f} {load_before[1]:.2f} "
           f"{load_before[2]:.2f}, at its end {load_during[0]:.2f} {load_during[1]:.2f} {load_during[2]:.2f}")
+    busy, total = (after - before for after, before in zip(machine_after, machine_before, strict=True))
+    cores = os.cpu_count() or 1
+    print(f"CPU during the run: the machine's {cores} cores {100 * busy / max(total, 1):.0f} % busy; this load client "
+          f"(its {len(users)} threads) used {client_cpu:.0f} CPU s, {100 * client_cpu / max(elapsed, 0.001):.0f} % of one core")
     rows = report(stats, elapsed)
     failed_jobs = [job for job in jobs if job[1] != "succeeded"]
     for kind, status, done, total, seconds, error in jobs:
