@@ -230,7 +230,10 @@ def test_leaving_a_page_with_unsaved_changes_asks_first(live_server, page):
     page.fill("#id_cover-contact_name", "周丽")
     expect(page.locator("#dirty-note")).to_be_visible()
     page.click("#nav-finance")
-    page.wait_for_timeout(300)
+    for _attempt in range(50):  # the dialog comes asynchronously; a busy machine may take longer than a moment
+        if dialogs:
+            break
+        page.wait_for_timeout(100)
 
     assert dialogs == ["beforeunload"]
     assert page.url.endswith("/edit/cover/")
