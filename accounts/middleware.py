@@ -23,6 +23,24 @@ OTP_OPEN_VIEWS = frozenset({"login", "logout", "otp_verify", "otp_setup", "admin
 OPEN_VIEWS = OTP_OPEN_VIEWS | {"password_change"}
 
 
+def session_touch_seconds():
+    """How stale the stored last request time may grow before a request writes it again: the
+    ACCOUNTS_SESSION_TOUCH_SECONDS setting, at most a tenth of the idle limit (so a short test limit
+    still slides)."""
+    return min(settings.ACCOUNTS_SESSION_TOUCH_SECONDS, settings.ACCOUNTS_SESSION_IDLE_SECONDS // 10)
+
+
+def session_touch(session, now):
+    """Stamp the request time into the session when the stored one is older than the touch interval
+    (or missing). Returns whether it wrote. The stored time is never later than the user's last
+    request, so the idle limit ends a session at most the interval early, never late."""
+    last_seen = session.get(SESSION_LAST_SEEN)
+    if last_seen is not None and now - last_seen < session_touch_seconds():
+        return False
+    session[SESSION_LAST_SEEN] = now
+    return True
+
+
 def session_expiry_reason(session, now):
     """Why the signed-in session must end now (idle or absolute limit), or None."""
     idle = settings.ACCOUNTS_SESSION_IDLE_SECONDS
@@ -37,7 +55,11 @@ def session_expiry_reason(session, now):
 
 
 class SessionTimeoutMiddleware:
-    """Ends a session idle for ACCOUNTS_SESSION_IDLE_SECONDS or older than ACCOUNTS_SESSION_ABSOLUTE_SECONDS."""
+    """Ends a session idle for ACCOUNTS_SESSION_IDLE_SECONDS or older than ACCOUNTS_SESSION_ABSOLUTE_SECONDS.
+
+    The last request time slides at most once per ACCOUNTS_SESSION_TOUCH_SECONDS (session_touch): a
+    request within the interval leaves the session unchanged, so it is not written
+    (SESSION_SAVE_EVERY_REQUEST is off)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -52,8 +74,8 @@ class SessionTimeoutMiddleware:
                 logout(request)
                 messages.info(request, reason)
                 return redirect_to_login(request.get_full_path())
-            request.session.setdefault(SESSION_LOGIN_AT, now)
-            request.session[SESSION_LAST_SEEN] = now
+            request.session.setdefault(SESSION_LOGIN_AT, now)  # writes only when missing
+            session_touch(request.session, now)
         return self.get_response(request)
 
 

@@ -225,7 +225,10 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 30 * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# Off: a request writes the session only when it changes it (accounts.middleware refreshes the last
+# request time at most once per ACCOUNTS_SESSION_TOUCH_SECONDS). The cookie needs no refresh: it has no
+# expiry of its own (SESSION_EXPIRE_AT_BROWSER_CLOSE below).
+SESSION_SAVE_EVERY_REQUEST = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 if not DEBUG:
@@ -238,6 +241,9 @@ ACCOUNTS_PASSWORD_MAX_AGE_DAYS = int(os.environ.get("ACCOUNTS_PASSWORD_MAX_AGE_D
 # Sessions end after this long without a request, and this long after login whatever happens.
 ACCOUNTS_SESSION_IDLE_SECONDS = int(os.environ.get("ACCOUNTS_SESSION_IDLE_SECONDS", str(30 * 60)))
 ACCOUNTS_SESSION_ABSOLUTE_SECONDS = int(os.environ.get("ACCOUNTS_SESSION_ABSOLUTE_SECONDS", str(12 * 60 * 60)))
+# The stored last request time is refreshed (and the session written) only once it is this old, at most a
+# tenth of the idle limit: a session may end up to this much before IDLE after the last request, never after.
+ACCOUNTS_SESSION_TOUCH_SECONDS = int(os.environ.get("ACCOUNTS_SESSION_TOUCH_SECONDS", "60"))
 # The stored session outlives the idle limit so that accounts.middleware sees an idle session end (and
 # records it); sessions nobody comes back to are ended and recorded by `manage.py expire_sessions`.
 SESSION_COOKIE_AGE = ACCOUNTS_SESSION_ABSOLUTE_SECONDS

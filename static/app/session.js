@@ -1,6 +1,9 @@
 /* The session notice: RESCUE_WARN_SECONDS before the idle limit (ACCOUNTS_SESSION_IDLE_SECONDS) a
  * notice offers 继续编辑, which renews the session with a POST (rescue.views.session_renew). Pages
  * opened in other tabs renew the session too: the last request time is shared through localStorage.
+ * The server refreshes its stored last request time at most once per ACCOUNTS_SESSION_TOUCH_SECONDS and
+ * the idle limit counts from that time: the page says how long ago it was (data-seen-ago, seconds) and
+ * the countdown starts there, not at the page load.
  * Once the limit has passed the notice says the input is not lost (rescue keeps a posted form).
  * 退出 also forgets the user's unsaved copies kept by drafts.js. */
 (function () {
@@ -21,10 +24,11 @@
     try { return parseInt(window.localStorage.getItem(KEY), 10) || 0; } catch (e) { return 0; }
   }
 
-  var seen = Date.now();
-  function stamp() {
-    seen = Date.now();
-    try { window.localStorage.setItem(KEY, String(seen)); } catch (e) { /* private mode: this tab only */ }
+  var seen = 0;
+  function stamp(at) {
+    seen = at;
+    // Never move the shared time back: another tab may have renewed after this page was answered.
+    try { window.localStorage.setItem(KEY, String(Math.max(seen, shared()))); } catch (e) { /* private mode: this tab only */ }
   }
 
   function clock(ms) {
@@ -64,7 +68,7 @@
     }).then(function (response) {
       renew.disabled = false;
       if (response.ok) {
-        stamp();
+        stamp(Date.now());  // session_renew always stores the time of the renewal
         notice.hidden = true;
       } else {
         showEnded();  // 401, or a redirect to the login page: the session is gone
@@ -91,6 +95,6 @@
     });
   }
 
-  stamp();
+  stamp(Date.now() - (parseFloat(notice.dataset.seenAgo) || 0) * 1000);
   window.setInterval(tick, 1000);
 })();

@@ -2,11 +2,14 @@
 import io
 import time
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from django.contrib.sessions.models import Session
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.middleware import SESSION_LAST_SEEN, SESSION_LOGIN_AT, session_expiry_reason
@@ -125,5 +128,77 @@ def test_session_expiry_boundaries(idle, since_login, expected):
 def test_the_stored_session_outlives_the_idle_limit_so_that_its_end_is_seen_and_the_cookie_dies_with_the_browser(
     settings,
 ):
-    assert (settings.SESSION_COOKIE_AGE, settings.SESSION_SAVE_EVERY_REQUEST) == (12 * 60 * 60, True)
+    assert (settings.SESSION_COOKIE_AGE, settings.SESSION_SAVE_EVERY_REQUEST) == (12 * 60 * 60, False)
     assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE is True
+    assert settings.ACCOUNTS_SESSION_TOUCH_SECONDS == 60
+
+
+def session_writes(client, path="/"):
+    """The response to a GET and the statements it sent that write django_session."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    writes = [q["sql"] for q in queries.captured_queries
+              if "django_session" in q["sql"] and not q["sql"].lstrip().upper().startswith("SELECT")]
+    return response, writes
+
+
+def set_last_seen(client, ago):
+    session = client.session
+    session[SESSION_LAST_SEEN] = time.time() - ago
+    session.save()
+    return session[SESSION_LAST_SEEN]
+
+
+def test_a_get_within_the_touch_interval_does_not_write_the_session(signed_in):
+    stored = set_last_seen(signed_in, 59)
+
+    response, writes = session_writes(signed_in)
+
+    assert (response.status_code, writes) == (200, [])
+    assert signed_in.session[SESSION_LAST_SEEN] == stored
+    assert "sessionid" not in response.cookies
+
+
+def test_a_get_after_the_touch_interval_writes_the_session_once_with_the_request_time(signed_in):
+    set_last_seen(signed_in, 61)
+
+    before = time.time()
+    response, writes = session_writes(signed_in)
+
+    assert response.status_code == 200
+    assert len(writes) == 1 and writes[0].lstrip().upper().startswith("UPDATE")
+    assert before <= signed_in.session[SESSION_LAST_SEEN] <= time.time()
+
+
+def test_requests_within_the_interval_leave_the_stored_time_so_the_idle_limit_counts_from_it(signed_in, monkeypatch):
+    """The session ends IDLE after the stored time: up to the touch interval before IDLE after the last
+    request, never later."""
+    stored = set_last_seen(signed_in, 0)
+    clock = iter([stored + 59, stored + 30 * 60])
+    monkeypatch.setattr("accounts.middleware.time", SimpleNamespace(time=lambda: next(clock)))
+
+    assert signed_in.get("/").status_code == 200  # 59 s later: not written
+    assert signed_in.session[SESSION_LAST_SEEN] == stored
+    assert signed_in.get("/").status_code == 200  # exactly IDLE after the stored time: still on, written
+    assert signed_in.session[SESSION_LAST_SEEN] == stored + 30 * 60
+
+
+def test_idle_expiry_counts_from_the_stored_time_to_the_second(signed_in, monkeypatch):
+    stored = set_last_seen(signed_in, 0)
+    monkeypatch.setattr("accounts.middleware.time", SimpleNamespace(time=lambda: stored + 30 * 60 + 0.001))
+
+    response = signed_in.get("/")
+
+    assert (response.status_code, response["Location"]) == (302, "/accounts/login/?next=/")
+    assert "_auth_user_id" not in signed_in.session
+
+
+@override_settings(ACCOUNTS_SESSION_IDLE_SECONDS=5, ACCOUNTS_SESSION_TOUCH_SECONDS=60)
+def test_the_touch_interval_is_at_most_a_tenth_of_the_idle_limit(signed_in):
+    set_last_seen(signed_in, 1)
+
+    before = time.time()
+    _response, writes = session_writes(signed_in)
+
+    assert len(writes) == 1
+    assert signed_in.session[SESSION_LAST_SEEN] >= before

@@ -1,10 +1,13 @@
 """A form posted after the session ended, through the real login view and the report editor."""
+import re
 import time
 
 import pytest
 from django.contrib.sessions.models import Session
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from accounts.middleware import SESSION_LAST_SEEN
 from audit.enums import Event
@@ -232,3 +235,30 @@ def test_renewing_an_ended_session_answers_401():
     assert client.get("/session/renew/").status_code == 405
 
 
+
+
+def test_renewing_within_the_touch_interval_still_writes_the_session(tab):
+    session = tab.session
+    session[SESSION_LAST_SEEN] = time.time() - 10
+    session.save()
+    token = tab.get("/").context["csrf_token"]
+
+    before = time.time()
+    with CaptureQueriesContext(connection) as queries:
+        response = tab.post("/session/renew/", {"csrfmiddlewaretoken": token})
+
+    assert response.json() == {"ok": True, "idle_seconds": 30 * 60}
+    assert len([q for q in queries.captured_queries if q["sql"].startswith('UPDATE "django_session"')]) == 1
+    assert before <= tab.session[SESSION_LAST_SEEN] <= time.time()
+
+
+def test_the_notice_says_how_long_ago_the_stored_last_request_was(tab):
+    session = tab.session
+    session[SESSION_LAST_SEEN] = time.time() - 42
+    session.save()
+
+    html = tab.get("/").content.decode()
+
+    ago = float(re.search(r'data-seen-ago="([0-9.]+)"', html).group(1))
+    assert 42 <= ago < 47
+    assert re.search(r'data-seen-ago="[0-9]+\.[0-9]{3}"', html)
