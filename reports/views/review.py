@@ -60,7 +60,7 @@ EDIT_SECTIONS = {
     "finance-opinion": "财政部门归口业务科室意见", "evidence": "佐证材料", "followup": "问题整改",
     "carried": "上年问题整改情况",
 }
-# The queue's flag filter -> the annotation of _queue_reports it tests.
+# The queue's flag filter -> the annotation of _queue_flags it tests.
 FLAG_ANNOTATIONS = {"flagged": "has_flags", "reviewed": "reviewed", "returned": "returned"}
 
 
@@ -296,24 +296,36 @@ def history(request, pk):
 
 
 # --- The reviewer's queue ---------------------------------------------------------------------------
-def _queue_reports(user):
+def _queue_flags():
+    """The queue's per-report flags, as expressions on the report (OuterRef("pk"))."""
     scores = ScoreEntry.objects.filter(report=OuterRef("pk"))
+    return scores, {
+        "has_flags": Exists(scores.filter(flagged=True)),
+        "reviewed": Exists(scores.filter(review_score__isnull=False)),
+        "returned": Exists(StatusChange.objects.filter(report=OuterRef("pk"), to_status=S.DRAFT)),
+    }
+
+
+def _queue_rows(ids):
+    """The reports `ids` (one page of the queue) with 自评得分 and the flags, in the order of `ids`:
+    the annotations run on the page's rows only, whatever the number of departments."""
+    scores, flags = _queue_flags()
     totals = scores.values("report").annotate(total=Sum("self_score")).values("total")
-    return reports_visible_to(user).annotate(
-        self_total=Subquery(totals),
-        has_flags=Exists(scores.filter(flagged=True)),
-        reviewed=Exists(scores.filter(review_score__isnull=False)),
-        returned=Exists(StatusChange.objects.filter(report=OuterRef("pk"), to_status=S.DRAFT)),
+    reports = (
+        Report.objects.filter(pk__in=ids).select_related("evaluation_year", "department", "department__office")
+        .annotate(self_total=Subquery(totals), **flags)
     )
+    by_pk = {report.pk: report for report in reports}
+    return [by_pk[pk] for pk in ids]
 
 
 @login_required
 def queue(request):
     """The office's reports by status, filtered by year, status, department and flag, with counts,
-    a page at a time in a stable order."""
+    a page at a time in a stable order (the page's ids first, then those reports with their totals)."""
     if not request.user.has_perm("reports.review_queue"):
         raise PermissionDenied(_("只有财政审核人可以查看审核列表。"))
-    reports = _queue_reports(request.user)
+    reports = reports_visible_to(request.user)
     years = EvaluationYear.objects.order_by("-year").values_list("year", flat=True)
     form = QueueFilterForm(request.GET or None, years=years)
     if form.is_valid():
@@ -324,11 +336,12 @@ def queue(request):
             text = data["department"].strip()
             reports = reports.filter(Q(department__code__startswith=text) | Q(department__name__contains=text))
         if data["flag"]:
-            reports = reports.filter(**{FLAG_ANNOTATIONS[data["flag"]]: True})
+            reports = reports.filter(_queue_flags()[1][FLAG_ANNOTATIONS[data["flag"]]])
     counts = status_counts(reports)
     if form.is_valid() and form.cleaned_data["status"]:
         reports = reports.filter(status=form.cleaned_data["status"])
-    page = page_of(request, reports.order_by(*form.order()), per_page=QUEUE_PAGE)
+    page = page_of(request, reports.select_related(None).order_by(*form.order()), per_page=QUEUE_PAGE)
+    page.object_list = _queue_rows(list(page.object_list.values_list("pk", flat=True)))
     rows = [
         {"report": report, "can_review": request.user.has_perm("reports.finance_decide_report", report)}
         for report in page.object_list
