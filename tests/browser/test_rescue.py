@@ -3,6 +3,7 @@
 Set EDITOR_SCREENSHOTS=1 to write the login page and the restored section to docs/screenshots/rescue-*.png.
 """
 import os
+import re
 import time
 from pathlib import Path
 
@@ -95,3 +96,24 @@ def test_the_notice_before_the_idle_limit_renews_the_session(live_server, open_s
     page.click("#session-login")
     expect(page).to_have_url(f"{live_server.url}/accounts/login/?next=/")
     expect(page.locator("#id_username")).to_be_visible()
+
+
+def test_the_notice_counts_from_the_stored_last_request_not_from_the_page_load(live_server, open_session, settings):
+    """A page loaded within the touch interval leaves the stored time alone; the notice counts from it."""
+    settings.ACCOUNTS_SESSION_IDLE_SECONDS = 600
+    settings.RESCUE_WARN_SECONDS = 590
+    demo_load()
+    page = open_session("clerk")
+    for key in Session.objects.values_list("session_key", flat=True):
+        store = SessionStore(session_key=key)
+        store[SESSION_LAST_SEEN] = time.time() - 50
+        store.save()
+    stored = last_seen()
+    page.evaluate("window.localStorage.clear()")  # the home page after login shared the time of the login
+
+    page.goto(f"{live_server.url}/")
+
+    notice = page.locator("#session-notice")
+    expect(notice).to_be_visible(timeout=3000)  # counted from the page load it would wait 10 s
+    expect(page.locator("#session-notice-text")).to_have_text(re.compile(r".*登录将在 9:(0\d|10) 后结束.*"))
+    assert last_seen() == stored
