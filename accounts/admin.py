@@ -47,7 +47,8 @@ def _all_fields(fieldsets):
 class UserAdmin(ChinesePermissionsMixin, BaseUserAdmin):
     """The system admin manages ordinary accounts; only the security admin grants privileges
     (PRIVILEGE_FIELDS) and resets or deactivates 三员 and superuser accounts; nobody changes their
-    own account here, and only a superuser makes a superuser (accounts/rules.py)."""
+    own account here, and only a superuser makes a superuser; a superuser grants nothing else
+    (accounts/rules.py)."""
 
     add_form = UserCreationForm
     change_password_form = PasswordResetForm
@@ -91,6 +92,10 @@ class UserAdmin(ChinesePermissionsMixin, BaseUserAdmin):
             readonly.update(every - editable)
         elif not user.is_superuser:
             readonly.update(PRIVILEGE_FIELDS)
+        else:
+            # A superuser may make a superuser (who passes no business check either) but grants no role,
+            # group, permission, staff or 三员 role: with its password resets that would make a puppet.
+            readonly.update(set(PRIVILEGE_FIELDS) - {"is_superuser"})
         return sorted(readonly)
 
     @transaction.atomic
@@ -116,14 +121,17 @@ name_apps()
 class GroupAdmin(ChinesePermissionsMixin, BaseGroupAdmin):
     """Nobody changes the permissions of a group they belong to (that would grant them to themselves)."""
 
+    def has_add_permission(self, request):
+        return request.user.has_perm("accounts.grant_privileges") and super().has_add_permission(request)
+
     def has_change_permission(self, request, obj=None):
         if obj is not None and obj.user_set.filter(pk=request.user.pk).exists():
             return False
-        return super().has_change_permission(request, obj)
+        return request.user.has_perm("accounts.grant_privileges") and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
         if obj is not None and obj.user_set.filter(pk=request.user.pk).exists():
             return False
-        return super().has_delete_permission(request, obj)
+        return request.user.has_perm("accounts.grant_privileges") and super().has_delete_permission(request, obj)
 
 

@@ -2,7 +2,9 @@
 
 三员分立 for the accounts themselves: the system admin manages ordinary accounts, only the security
 admin resets or deactivates a 三员 or superuser account, and nobody manages their own account
-here (their own password is changed on the password page).
+here (their own password is changed on the password page). A superuser (break-glass) grants
+nothing: it may reset an ordinary account's password, so if it could also grant roles, groups or
+a 三员 role it could make itself a puppet account that fills or approves reports.
 """
 import rules
 
@@ -45,3 +47,6 @@ rules.add_perm(
     ~is_self & ((target_is_protected & is_security_admin)
                 | (~target_is_protected & (is_system_admin | is_security_admin | is_superuser))),
 )
+# Grant a privilege in the admin: a business role (Membership), a group, a permission, a 三员 role, staff.
+# Model permissions decide who else may; a superuser never does (see the module docstring).
+rules.add_perm("accounts.grant_privileges", ~is_superuser)

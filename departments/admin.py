@@ -66,10 +66,16 @@ class MembershipAdmin(admin.ModelAdmin):
         form = super().get_form(request, obj, change=change, **kwargs)
         return partial_form(form, actor=request.user)
 
+    def has_add_permission(self, request):
+        return request.user.has_perm("accounts.grant_privileges") and super().has_add_permission(request)
+
     def has_change_permission(self, request, obj=None):
         if obj is not None and obj.user_id == request.user.pk:
             return False  # one's own role is changed by someone else
-        return super().has_change_permission(request, obj)
+        return request.user.has_perm("accounts.grant_privileges") and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.has_perm("accounts.grant_privileges") and super().has_delete_permission(request, obj)
 
 
 def partial_form(form_class, **kwargs):

@@ -12,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts.enums import AdminRole
 from audit.enums import Event
 from audit.services import audit_record
 from departments.enums import Role
@@ -112,7 +113,9 @@ def user_list(n):
 def membership_list(n):
     for report in _year(n):
         MembershipFactory(user=UserFactory(), role=Role.CLERK, department=report.department)
-    return _superuser(), reverse("admin:departments_membership_changelist"), r'<tr>\s*<td class="action-checkbox">'
+    # The security admin grants roles (a superuser only sees them: no row checkboxes for it).
+    security = UserFactory(is_staff=True, admin_role=AdminRole.SECURITY)
+    return security, reverse("admin:departments_membership_changelist"), r'<tr>\s*<td class="action-checkbox">'
 
 
 def report_list(n):

@@ -185,3 +185,26 @@ def test_a_user_name_with_invisible_characters_is_refused_at_the_field(client):
     assert list(response.context["adminform"].form.errors) == ["username"]
     assert "请输入合法的用户名" in response.context["adminform"].form.errors["username"][0]
     assert not User.objects.filter(username__startswith="clerk").exists()
+
+
+def test_a_superuser_cannot_make_a_puppet_account_that_holds_a_business_role(client):
+    """The break-glass account may reset an ordinary account's password; it grants nothing, so it
+    cannot then sign in as that account with a role it gave it (found by issue 12's review)."""
+    from django.contrib.auth.models import Group, Permission
+
+    root = UserFactory(username="root", is_staff=True, is_superuser=True)
+    puppet = UserFactory(username="puppet")
+    group = Group.objects.create(name="业务")
+    client.force_login(root)
+
+    granted = client.post("/admin/departments/membership/add/", {"user": puppet.pk, "role": Role.ADMIN})
+    grouped = client.post("/admin/auth/group/add/", {"name": "新组", "permissions": [Permission.objects.first().pk]})
+    page = client.get(f"/admin/accounts/user/{puppet.pk}/change/")
+    changed = client.post(f"/admin/auth/group/{group.pk}/change/", {"name": "改名"})
+    memberships = client.get("/admin/departments/membership/")
+
+    assert (granted.status_code, grouped.status_code, changed.status_code, memberships.status_code) == (403, 403, 403, 200)
+    assert "/admin/departments/membership/add/" not in memberships.content.decode()
+    form = page.context["adminform"].form
+    assert sorted(name for name in PRIVILEGES if name in form.fields) == ["is_superuser"]
+    assert (Membership.objects.count(), Group.objects.get().name) == (0, "业务")
