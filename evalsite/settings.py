@@ -217,6 +217,12 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 JOBS_HEARTBEAT_SECONDS = int(os.environ.get("JOBS_HEARTBEAT_SECONDS", "10"))
 JOBS_WORKER_STALE_SECONDS = int(os.environ.get("JOBS_WORKER_STALE_SECONDS", "120"))
 JOBS_MAX_ATTEMPTS = int(os.environ.get("JOBS_MAX_ATTEMPTS", "3"))
+# Periodic chores the workers' heartbeat runs (jobs.chores), seconds between runs; 0 turns one off.
+JOBS_CHORE_SECONDS = {
+    "audit_anchor": int(os.environ.get("JOBS_AUDIT_ANCHOR_SECONDS", "3600")),
+    "expire_sessions": int(os.environ.get("JOBS_EXPIRE_SESSIONS_SECONDS", "300")),
+    "purge_kept_input": int(os.environ.get("JOBS_PURGE_KEPT_INPUT_SECONDS", "3600")),
+}
 
 # --- Forms ----------------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

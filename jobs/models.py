@@ -94,3 +94,21 @@ class WorkerBeat(models.Model):
 
     def __str__(self):
         return f"{self.host}:{self.pid}"
+
+
+class Chore(models.Model):
+    """A periodic maintenance task (jobs.chores) and when it is next due. Every worker's heartbeat looks;
+    the one whose conditional update moves `due_at` on runs it, so it runs once per period however many
+    workers there are."""
+
+    name = models.CharField(_("名称"), max_length=40, unique=True)
+    due_at = models.DateTimeField(_("下次执行"))
+    last_run_at = models.DateTimeField(_("上次执行"), null=True, blank=True)
+    last_error = models.CharField(_("上次错误"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("定期维护")
+        verbose_name_plural = _("定期维护")
+
+    def __str__(self):
+        return self.name

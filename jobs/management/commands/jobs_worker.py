@@ -9,11 +9,13 @@ from django.conf import settings
 from django.db import connection
 from django_tasks_db.management.commands import db_worker
 
+from jobs.chores import chores_run
 from jobs.services import jobs_recover, worker_beat, worker_gone
 
 
 class Heartbeat(threading.Thread):
-    """Every JOBS_HEARTBEAT_SECONDS: say this worker is alive, and recover the jobs of silent ones."""
+    """Every JOBS_HEARTBEAT_SECONDS: say this worker is alive, recover the jobs of silent ones and run the
+    periodic chores that are due (jobs.chores: audit anchor, idle sessions, kept input)."""
 
     def __init__(self, worker_id):
         super().__init__(name="jobs-heartbeat", daemon=True)
@@ -26,6 +28,7 @@ class Heartbeat(threading.Thread):
                 try:
                     worker_beat(self.worker_id, host=socket.gethostname(), pid=os.getpid())
                     jobs_recover()
+                    chores_run()
                 except Exception:  # noqa: BLE001 (a locked SQLite file or a lost connection: try again next beat)
                     db_worker.logger.exception("Worker heartbeat failed")
                 self.stopped.wait(settings.JOBS_HEARTBEAT_SECONDS)
