@@ -1,3 +1,4 @@
+import hashlib
 import io
 import json
 import os
@@ -11,7 +12,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from audit.anchors import anchors_read
-from audit.enums import Event
+from audit.enums import GENESIS_HASH, Event
 from audit.models import AuditEvent
 from audit.services import audit_record
 from tests.audit.intruder import tamper
@@ -74,10 +75,43 @@ def test_an_edited_anchor_line_is_reported(settings):
     assert str(raised.value).splitlines()[1] == "锚点文件第 1 行被篡改或损坏（密钥哈希不符）"
 
 
+EDITED = "内容与密钥哈希不符（记录被篡改，或是没有密钥的人插入的）"
+REPLACED = "第 {} 号记录：与 "  # … 的锚点不符：本条已被替换 (the clean run anchored the head; its hash now differs)
+
+
+def _forge(intruder, rows, prev):
+    """Recompute the chain over `rows` (as they now stand) with plain SHA-256, as an intruder without the key would."""
+    for row in rows:
+        new = hashlib.sha256(f"{prev}\n{row.canonical()}".encode()).hexdigest()
+        intruder.execute(f"UPDATE {TABLE} SET prev_hash = ?, hash = ? WHERE id = ?", [prev, new, row.pk])
+        prev = new
+
+
+def _delete_tail(intruder, rows):
+    intruder.execute(f"DELETE FROM {TABLE} WHERE id = ?", [rows[3].pk])  # the tail, past the anchor just written
+    return [f"第 {rows[3].pk} 号记录：第 {rows[3].pk} 号及其后的记录被删除"]
+
+
+def _change_delete_and_rehash(intruder, rows):
+    rows[1].username = "admin"
+    intruder.execute(f"UPDATE {TABLE} SET username = 'admin' WHERE id = ?", [rows[1].pk])
+    intruder.execute(f"DELETE FROM {TABLE} WHERE id = ?", [rows[2].pk])
+    _forge(intruder, [rows[1], rows[3]], rows[0].hash)
+    return [f"第 {rows[1].pk} 号记录：{EDITED}", f"第 {rows[3].pk} 号记录：{EDITED}", REPLACED.format(rows[3].pk)]
+
+
+def _delete_oldest_and_restart_at_genesis(intruder, rows):
+    intruder.execute(f"DELETE FROM {TABLE} WHERE id = ?", [rows[0].pk])
+    _forge(intruder, rows[1:], GENESIS_HASH)
+    return [*(f"第 {row.pk} 号记录：{EDITED}" for row in rows[1:]), REPLACED.format(rows[3].pk)]
+
+
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="a copy of the SQLite file; PostgreSQL is tampered in place")
 @pytest.mark.django_db(transaction=True)
-def test_tampering_with_a_copy_of_the_database_file_is_found_by_the_command(tmp_path):
-    rows = [audit_record(event=Event.LOGIN, username=f"u{n}") for n in range(3)]
+@pytest.mark.parametrize("attack", [_delete_tail, _change_delete_and_rehash, _delete_oldest_and_restart_at_genesis],
+                         ids=["deleted-tail", "change-delete-rehash", "oldest-deleted-genesis"])
+def test_tampering_with_a_copy_of_the_database_file_is_found_by_the_command(tmp_path, attack):
+    rows = [audit_record(event=Event.LOGIN, username=f"u{n}") for n in range(4)]
     copy = tmp_path / "copy.sqlite3"
     with sqlite3.connect(copy) as target:
         connection.connection.backup(target)
@@ -99,12 +133,13 @@ def test_tampering_with_a_copy_of_the_database_file_is_found_by_the_command(tmp_
             refusals.append(str(error))
     intruder.execute("DROP TRIGGER audit_auditevent_no_update")
     intruder.execute("DROP TRIGGER audit_auditevent_no_delete")
-    intruder.execute(f"DELETE FROM {TABLE} WHERE id = ?", [rows[2].pk])  # the tail, past the anchor just written
+    expected = attack(intruder, rows)
     intruder.commit()
     intruder.close()
     broken = verify()
 
-    assert (clean.returncode, clean.stdout) == (0, f"审计日志校验通过：共 3 条，链尾哈希 {rows[-1].hash}\n")
+    assert (clean.returncode, clean.stdout) == (0, f"审计日志校验通过：共 4 条，链尾哈希 {rows[-1].hash}\n")
     assert refusals == ["audit_auditevent is append-only (UPDATE refused)", "no such function: audit_may_delete"]
     assert broken.returncode == 1
-    assert broken.stderr.splitlines()[1].startswith(f"第 {rows[2].pk} 号记录：第 {rows[2].pk} 号及其后的记录被删除")
+    problems = broken.stderr.splitlines()[1:]
+    assert [line[:len(want)] for line, want in zip(problems, expected, strict=True)] == expected, broken.stderr
