@@ -78,3 +78,21 @@ def test_export_docx_command_names_a_missing_report(demo, tmp_path):
         call_command("export_docx", "--year", "2020", "--code", "106019", "--out", str(tmp_path / "x.docx"))
 
     assert str(error.value) == "没有找到2020年度预算编码为106019的报告。"
+
+
+def test_a_department_name_with_bidi_characters_reaches_no_download_name(client, demo):
+    """A name stored before names were cleaned (or written straight into the database) is cleaned again on
+    the way out: the header a browser turns into a file name has no bidi override, isolate or zero-width mark."""
+    from departments.models import Department
+
+    Department.objects.filter(pk=demo.department_id).update(name="融媒体\u202excod.exe\u202c中心\u200b\u2066")
+    login(client, "clerk")
+
+    response = client.get(reverse("report_docx", args=[demo.pk]))
+
+    header = response["Content-Disposition"]
+    assert response.status_code == 200
+    assert header == (
+        "attachment; filename=\"report-2021-106019.docx\"; "
+        f"filename*=UTF-8''{quote('2021年度融媒体xcod.exe中心整体支出绩效自评报告.docx')}"
+    )
