@@ -53,11 +53,13 @@ def client_ip(request):
     """The client's IP address, normalised; '' when it is not a valid address.
 
     Behind a reverse proxy set AUDIT_CLIENT_IP_HEADER (e.g. "HTTP_X_REAL_IP") to the header the
-    proxy sets; by default only REMOTE_ADDR is trusted.
+    proxy sets; by default only REMOTE_ADDR is trusted. Of a list (X-Forwarded-For) only the last
+    address counts: the one our proxy appended. The ones before it are whatever the client sent, and
+    trusting them would let a guesser pick its own address for the lockout and the rate limits.
     """
     header = getattr(settings, "AUDIT_CLIENT_IP_HEADER", "") or "REMOTE_ADDR"
     raw = request.META.get(header) or request.META.get("REMOTE_ADDR") or ""
-    raw = raw.split(",")[0].strip()
+    raw = raw.split(",")[-1].strip()
     try:
         return str(ipaddress.ip_address(raw))
     except ValueError:

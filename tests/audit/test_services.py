@@ -115,7 +115,9 @@ def test_an_object_reference_is_recorded_without_loading_it():
         ({"REMOTE_ADDR": "2001:0db8:0000:0000:0000:0000:0000:0001"}, "", "2001:db8::1"),
         ({"REMOTE_ADDR": "10.0.0.1", "HTTP_X_FORWARDED_FOR": "1.2.3.4"}, "", "10.0.0.1"),
         ({"REMOTE_ADDR": "10.0.0.1", "HTTP_X_REAL_IP": "1.2.3.4"}, "HTTP_X_REAL_IP", "1.2.3.4"),
-        ({"REMOTE_ADDR": "10.0.0.1", "HTTP_X_FORWARDED_FOR": "1.2.3.4, 10.0.0.1"}, "HTTP_X_FORWARDED_FOR", "1.2.3.4"),
+        # The proxy appends the peer it saw; what comes before is the client's own (spoofable) claim.
+        ({"REMOTE_ADDR": "10.0.0.1", "HTTP_X_FORWARDED_FOR": "6.6.6.6, 1.2.3.4"}, "HTTP_X_FORWARDED_FOR", "1.2.3.4"),
+        ({"REMOTE_ADDR": "10.0.0.1", "HTTP_X_FORWARDED_FOR": "1.2.3.4"}, "HTTP_X_FORWARDED_FOR", "1.2.3.4"),
         ({"REMOTE_ADDR": "not-an-ip"}, "", ""),
     ],
 )
