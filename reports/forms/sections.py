@@ -141,19 +141,38 @@ class FinanceSection(Section):
         return super().part_values(name)
 
     def tables(self):
-        """[(prefix, title, formset, notes)]: each table with the 基础数据 figures that disagree with it."""
+        """[(prefix, title, formset, notes)]: each table with the 基础数据 figures that disagree with it.
+
+        The difference is also said in the cell that holds the table's figure: under the column's input when the
+        table has one 机构 row, under the column's 合计 when it has more (`mirror_notes`, editor_tags.row_cells)."""
         notes = {}
+        parts = self.part_list()
+        formsets = {name: part for name, _title, part in parts}
         for mirror in mirrors_of(report_figures(self.report)):
-            if mirror.differs:
-                notes.setdefault(mirror.table, []).append(_(
-                    "基础数据中的%(base)s为%(base_value)s万元，与本表%(table)s%(table_value)s万元相差%(diff)s万元；"
-                    "评分按基础数据计算，请核对。") % {
-                    "base": mirror.base_label, "base_value": fmt_money(mirror.base_value), "table": mirror.table_label,
-                    "table_value": fmt_money(mirror.table_value), "diff": fmt_money(mirror.difference)})
-        return [(name, title, part, notes.get(name, [])) for name, title, part in self.part_list()]
+            if not mirror.differs:
+                continue
+            values = {
+                "base": mirror.base_label, "base_value": fmt_money(mirror.base_value), "table": mirror.table_label,
+                "table_value": fmt_money(mirror.table_value), "diff": fmt_money(mirror.difference)}
+            notes.setdefault(mirror.table, []).append(_(
+                "基础数据中的%(base)s为%(base_value)s万元，与本表%(table)s%(table_value)s万元相差%(diff)s万元；"
+                "评分按基础数据计算，请核对。") % values)
+            _mark_mirror_cell(formsets[mirror.table], mirror.column,
+                              _("基础数据为%(base_value)s万元，相差%(diff)s万元") % values)
+        return [(name, title, part, notes.get(name, [])) for name, title, part in parts]
 
     def cleaned(self):
         return {prefix: self.part_values(prefix) for prefix, *_rest in TABLES}
+
+
+def _mark_mirror_cell(formset, column, note):
+    formset.mirror_notes = {**getattr(formset, "mirror_notes", {}), column: note}
+    rows = list(formset.forms)
+    if len(rows) == 1:
+        form = rows[0]
+        form.mirror_notes = {**getattr(form, "mirror_notes", {}), column: note}
+        widget = form.fields[column].widget
+        widget.attrs["class"] = widget.attrs.get("class", "") + " mirror-mismatch"
 
 
 class BaseDataSection(Section):
@@ -178,7 +197,7 @@ class BaseDataSection(Section):
                 field.help_text = _("已按%(table)s预填%(value)s万元，保存后生效。") % values
             elif mirror.differs:
                 field.help_text = _("与%(table)s%(value)s万元不一致，相差%(diff)s万元；评分按本栏计算。") % values
-                field.widget.attrs["class"] = field.widget.attrs.get("class", "") + " live-mismatch"
+                field.widget.attrs["class"] = field.widget.attrs.get("class", "") + " mirror-mismatch"
         return {"base_data": (_("基础数据"), form)}
 
     def part_values(self, name):

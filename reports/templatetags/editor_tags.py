@@ -11,9 +11,11 @@ from django.utils.safestring import mark_safe
 register = template.Library()
 
 
-def _cell(field, number=None):
+def _cell(field, number=None, note=None):
     errors = format_html_join("", '<div class="invalid-feedback d-block">{}</div>', ((e,) for e in field.errors))
     label = "" if number is None else format_html('<label class="row-number" for="{}">{}</label>', field.auto_id, number)
+    if note:  # the 基础数据 figure differs from this one (reports.forms.sections.FinanceSection.tables)
+        errors = format_html('{}<div class="mirror-hint">{}</div>', errors, note)
     return format_html('<td data-label="{}" class="cell-{}">{}{}{}</td>\n', field.label, field.name, label, field,
                        errors)
 
@@ -24,7 +26,17 @@ def row_cells(form, numbered=False):
 
     `numbered` (the 绩效目标 lists): the 预期目标 cell starts with the row's 目标N：/指标N： (`form.row_number`,
     reports.forms.goals.number_rows; static/app/editor.js renumbers it as rows come and go)."""
+    notes = getattr(form, "mirror_notes", {})
     return mark_safe("".join(  # noqa: S308
-        _cell(field, getattr(form, "row_number", "") if numbered and field.name == "target" else None)
+        _cell(field, getattr(form, "row_number", "") if numbered and field.name == "target" else None,
+              notes.get(field.name))
         for field in form.visible_fields() if field.name != "DELETE"
     ))
+
+
+@register.filter
+def mirror_note(formset, column):
+    """The 基础数据 difference to print under `column`'s 合计 of a table with several rows ("" when none)."""
+    if len(formset.forms) < 2:
+        return ""
+    return getattr(formset, "mirror_notes", {}).get(column, "")

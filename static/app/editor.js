@@ -135,6 +135,12 @@
         if (parsed && !parsed.error) { sum = (sum || 0) + parsed.cents; }
       });
       cell.textContent = sum === null ? "" : formatCents(sum);
+      if (cell.dataset.mirrorNote) {  // the 基础数据 figure differs from this column's total
+        var note = document.createElement("div");
+        note.className = "mirror-hint";
+        note.textContent = cell.dataset.mirrorNote;
+        cell.appendChild(note);
+      }
     });
   }
 

@@ -335,3 +335,17 @@ def test_a_base_figure_that_differs_from_its_table_says_so_on_both_pages_and_on_
         "基础数据中的三公经费本年决算数为3.20万元，与本表三公经费表合计2.81万元相差0.39万元；评分按基础数据计算，请核对。"]
     assert re.findall(r'id="mirror-[a-z_]+-\d+"', finance) == ['id="mirror-three_public-1"']
     assert "基础数据的三公经费本年决算数3.20万元与三公经费表合计2.81万元不一致（相差0.39万元），评分按基础数据计算，请核实。" in check
+
+
+def test_the_table_cell_whose_figure_differs_from_the_base_data_says_so(client, seeded):
+    """Both cells show the difference: the 收支 table's 合计 cell of the one 机构 row, as the 基础数据 field does."""
+    type(seeded.base_data).objects.filter(report=seeded).update(three_public_final=Decimal("3.20"))
+
+    finance = client.get(section_url(seeded, "finance")).content.decode()
+
+    table = re.search(r'<section class="formset mb-4" id="formset-three_public".*?</section>', finance, re.S).group(0)
+    assert re.findall(r'<div class="mirror-hint">(.*?)</div>', finance) == ["基础数据为3.20万元，相差0.39万元"]
+    cell = re.search(r'<td data-label="[^"]*" class="cell-total">(.*?)</td>', table, re.S).group(1)
+    assert 'class="mirror-hint">基础数据为3.20万元，相差0.39万元</div>' in cell
+    assert re.search(r'name="three_public-0-total"[^>]*class="form-control form-control-sm num-input mirror-mismatch"',
+                     cell)
