@@ -57,7 +57,7 @@ def test_answers_move_the_suggestion_live_and_the_server_agrees(live_server, ope
     assert [rules.locator("select").nth(i).input_value() for i in range(2)] == ["1", "0"]
     expect(rules.locator(".suggested-score")).to_have_text("2")
     expect(security.locator(".suggested-score")).to_have_text("3")
-    shoot(clerk, "editor-scores-refused")
+    shoot(clerk, "editor-scores-refused", rules)  # the row whose 逐项核对 panel stays open
 
     clerk.fill("#id_scores-score__staff_control_rate", "5")
     clerk.fill("#id_scores-reason__asset_rules", "资产管理制度执行不到位。")

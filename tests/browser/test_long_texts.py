@@ -87,3 +87,22 @@ def test_error_pages_are_chinese_and_lead_back(live_server, open_session, report
     expect(clerk.locator("#draft-offer")).to_be_visible()
     clerk.click("#draft-restore")
     expect(clerk.locator("#id_narrative-problems")).to_have_value("过期页面上填写的内容。")
+
+
+def test_the_server_error_page_is_chinese_styled_and_leads_back(live_server, open_session, report):
+    """The 500 page as Django's handler writes it (no request context), served from the app's own static files."""
+    from django.test import RequestFactory
+    from django.views.defaults import server_error
+
+    html = server_error(RequestFactory().get("/")).content.decode()
+    clerk = open_session("clerk")
+    url = f"{live_server.url}/reports/{report.pk}/edit/narrative/"
+    clerk.route(url, lambda route: route.fulfill(status=500, body=html, content_type="text/html; charset=utf-8"))
+
+    clerk.goto(url)
+
+    expect(clerk.locator("h1")).to_have_text("系统出错，这次操作没有完成（500）")
+    assert clerk.locator("nav.navbar").evaluate("nav => getComputedStyle(nav).backgroundColor") != "rgba(0, 0, 0, 0)"
+    shoot(clerk, "error-500")
+    clerk.click("text=返回首页")
+    expect(clerk).to_have_url(f"{live_server.url}/")
