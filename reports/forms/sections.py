@@ -166,13 +166,14 @@ class FinanceSection(Section):
 
 
 def _mark_mirror_cell(formset, column, note):
-    formset.mirror_notes = {**getattr(formset, "mirror_notes", {}), column: note}
-    rows = list(formset.forms)
-    if len(rows) == 1:
-        form = rows[0]
-        form.mirror_notes = {**getattr(form, "mirror_notes", {}), column: note}
-        widget = form.fields[column].widget
-        widget.attrs["class"] = widget.attrs.get("class", "") + " mirror-mismatch"
+    """Say `note` under the one row's `column` input, or under the column's 合计 when there are several rows."""
+    if len(formset.forms) != 1:
+        formset.mirror_notes = {**getattr(formset, "mirror_notes", {}), column: note}
+        return
+    form = formset.forms[0]
+    form.mirror_notes = {**getattr(form, "mirror_notes", {}), column: note}
+    widget = form.fields[column].widget
+    widget.attrs["class"] = widget.attrs.get("class", "") + " mirror-mismatch"
 
 
 class BaseDataSection(Section):

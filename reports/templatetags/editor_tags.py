@@ -37,6 +37,4 @@ def row_cells(form, numbered=False):
 @register.filter
 def mirror_note(formset, column):
     """The 基础数据 difference to print under `column`'s 合计 of a table with several rows ("" when none)."""
-    if len(formset.forms) < 2:
-        return ""
     return getattr(formset, "mirror_notes", {}).get(column, "")

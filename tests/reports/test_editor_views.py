@@ -349,3 +349,17 @@ def test_the_table_cell_whose_figure_differs_from_the_base_data_says_so(client, 
     assert 'class="mirror-hint">基础数据为3.20万元，相差0.39万元</div>' in cell
     assert re.search(r'name="three_public-0-total"[^>]*class="form-control form-control-sm num-input mirror-mismatch"',
                      cell)
+
+
+def test_with_several_rows_the_difference_is_said_under_the_columns_total(client, seeded):
+    type(seeded.base_data).objects.filter(report=seeded).update(three_public_final=Decimal("3.20"))
+    ThreePublicRow.objects.create(report=seeded, org_name="下属单位", total=Decimal("1.00"), reception=Decimal("1.00"),
+                                  order=9)
+
+    finance = client.get(section_url(seeded, "finance")).content.decode()
+
+    table = re.search(r'<section class="formset mb-4" id="formset-three_public".*?</section>', finance, re.S).group(0)
+    assert "mirror-mismatch" not in table
+    assert re.findall(r'<td data-label="([^"]*)" data-col-total="(\w+)" class="num-total" data-mirror-note="([^"]*)">'
+                      r'<div class="mirror-hint">([^<]*)</div></td>', table) == [
+        ("三公经费合计", "total", "基础数据为3.20万元，相差-0.61万元", "基础数据为3.20万元，相差-0.61万元")]  # signed, as the page notes
