@@ -117,7 +117,7 @@ def main():
                 http.get(urls[args.profile])
             profiler.disable()
             stats = pstats.Stats(profiler)
-            stats.sort_stats("cumulative").print_stats(str(ROOT) + r"/(?!\.venv)", 40)
+            stats.sort_stats("cumulative").print_stats(os.environ.get("PROFILE_FILTER", str(ROOT) + r"/(?!\.venv)"), 40)
             stats.sort_stats("tottime").print_stats(25)
             return
         rates = {name: [] for name in urls}

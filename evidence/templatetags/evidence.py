@@ -2,6 +2,9 @@
 (`{% evidence_index report as files %}`), then show them per place (`{% evidence_beside files "score" code %}`)
 or link to a place's upload page (`{% evidence_attach report files "score" code required=… %}`)."""
 from django import template
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 from evidence.selectors import evidence_by_place
 
@@ -25,8 +28,17 @@ def evidence_beside(files, kind, ref):
     return {"files": (files or {}).get(_key(kind, ref), [])}
 
 
-@register.inclusion_tag("evidence/_attach.html")
+@register.simple_tag
 def evidence_attach(report, files, kind, ref, required=False):
+    """The link to a place's upload page with its count of files ("佐证材料（2）"), red with 必附 while a
+    required place has none. Written in Python: the 评分表 and the 定量 lists print one a row (the template it
+    replaced is compared in tests/evidence/test_attach_tag.py)."""
     count = len((files or {}).get(_key(kind, ref), []))
-    return {"report": report, "kind": kind, "ref": ref, "count": count, "required": required,
-            "anchor": f"evidence-{ref}" if kind == "score" else f"evidence-{kind}-{ref}"}
+    anchor = f"evidence-{ref}" if kind == "score" else f"evidence-{kind}-{ref}"
+    badge = ""
+    if required:
+        badge = format_html('<span class="badge {} ms-1">{}</span>', "text-bg-secondary" if count else "text-bg-danger",
+                            _("必附"))
+    return format_html('<a class="evidence-attach small{}" id="{}" href="{}">{}（{}）{}</a>\n',
+                       " text-danger" if required and not count else "", anchor,
+                       reverse("evidence_place", args=[report.pk, kind, ref]), _("佐证材料"), count, badge)

@@ -5,8 +5,11 @@ one the cell template printed, every value escaped (format_html), so the browser
 the same page.
 """
 from django import template
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from evidence.templatetags.evidence import evidence_attach
 
 register = template.Library()
 
@@ -38,3 +41,81 @@ def row_cells(form, numbered=False):
 def mirror_note(formset, column):
     """The 基础数据 difference to print under `column`'s 合计 of a table with several rows ("" when none)."""
     return getattr(formset, "mirror_notes", {}).get(column, "")
+
+
+def _row(form, *, numbered, evidence):
+    """templates: the former reports/editor/_row.html (see editor_formset)."""
+    delete = form["DELETE"]
+    deleted = delete.value()
+    attach = ""
+    if evidence is not None and form.initial.get("id"):
+        report, files, kind = evidence
+        attach = format_html("<div>{}</div>", evidence_attach(report, files, kind, form.initial["id"]))
+    return format_html(
+        '\n<tr class="formset-row{}">\n  {}\n  <td class="col-action">\n    {}\n'
+        '    <label class="delete-toggle small"><input type="checkbox" name="{}" id="{}" class="form-check-input"{}> {}'
+        '</label>\n    {}\n    {}\n  </td>\n</tr>\n',
+        " row-deleted" if deleted else "", row_cells(form, numbered=numbered),
+        mark_safe("".join(conditional_escape(hidden) for hidden in form.hidden_fields())),  # noqa: S308
+        delete.html_name, delete.auto_id, mark_safe(" checked") if deleted else "", _("删除"), attach,
+        format_html_join("", '<div class="invalid-feedback d-block">{}</div>', ((e,) for e in form.non_field_errors())),
+    )
+
+
+def _totals(formset, fields):
+    cells = []
+    for index, field in enumerate(fields):
+        if field.name == "DELETE":
+            continue
+        if index == 0:
+            cell = format_html('<th scope="row">{}</th>', _("合计"))
+        else:
+            note = mirror_note(formset, field.name)
+            opening = format_html(' data-mirror-note="{}"><div class="mirror-hint">{}</div>', note, note) if note else mark_safe(">")
+            cell = format_html('<td data-label="{}" data-col-total="{}" class="num-total"{}</td>', field.label,
+                               field.name, opening)
+        cells.append(format_html("\n          {}\n        ", cell))
+    return format_html(
+        '\n    <tfoot data-totals="{}" hidden>\n      <tr>\n        {}\n        <td class="col-action"></td>\n'
+        '      </tr>\n    </tfoot>\n    ', formset.prefix, mark_safe("".join(cells)))  # noqa: S308
+
+
+@register.simple_tag(takes_context=True)
+def editor_formset(context, formset, title="", add_label="", totals=False, number_prefix="", number_many=False,
+                   evidence_kind=""):
+    """A row formset as one table: its title, management form, rows, 合计 line (`totals`) and the empty row the
+    browser copies for ＋ 添加一行.
+
+    Written in Python: a page holds up to nine of these and 30 rows, and through the template engine (one
+    `{% include %}` a row) they cost more than the rest of the page. `evidence_kind` ("quantitative") links
+    each saved row to its 佐证材料 (`report` and `evidence_files` from the page's context); `number_prefix`
+    numbers the rows (目标1：…, reports.forms.goals.number_rows), `number_many` only when there are several.
+    tests/reports/test_renderer.py compares it with the template it replaced, character for character."""
+    empty = formset.empty_form
+    fields = empty.visible_fields()
+    evidence = (context.get("report"), context.get("evidence_files"), evidence_kind) if evidence_kind else None
+    rows = "".join(_row(form, numbered=number_prefix, evidence=evidence) for form in formset)
+    number = ""
+    if number_prefix:
+        number = format_html(' data-number="{}"{}', number_prefix, mark_safe(' data-number-many="1"') if number_many else "")
+    return format_html(
+        '\n<section class="formset mb-4" id="formset-{prefix}" data-prefix="{prefix}">\n  {title}\n  {management}\n'
+        '  {errors}\n  <table class="table table-sm table-bordered editor-table{has_totals}">\n    <thead><tr>\n'
+        '      {heads}\n      <th scope="col" class="col-action"><span class="visually-hidden">{action}</span></th>\n'
+        '    </tr></thead>\n    <tbody data-rows="{prefix}"{number}>\n      {rows}\n    </tbody>\n    {totals}\n'
+        '  </table>\n  <template id="empty-{prefix}">{empty}</template>\n'
+        '  <button type="button" class="btn btn-sm btn-outline-secondary add-row" data-add-row="{prefix}">{add}</button>\n'
+        '</section>\n',
+        prefix=formset.prefix,
+        title=format_html('<h3 class="h6 formset-title">{}</h3>', title) if title else "",
+        management=formset.management_form,
+        errors=format_html_join("", '<div class="alert alert-danger py-1">{}</div>',
+                                ((e,) for e in formset.non_form_errors())),
+        has_totals=" has-totals" if totals else "",
+        heads=format_html_join("", '<th scope="col" class="head-{}">{}</th>',
+                               ((f.name, f.label) for f in fields if f.name != "DELETE")),
+        action=_("操作"), number=number, rows=mark_safe(rows),  # noqa: S308 (format_html's output)
+        totals=_totals(formset, fields) if totals else "",
+        empty=_row(empty, numbered=number_prefix, evidence=evidence),
+        add=add_label or _("＋ 添加一行"),
+    )
