@@ -1,5 +1,6 @@
 """Read-side queries for reports; every list, export and count goes through reports_visible_to."""
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, Value
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from departments.enums import Role
@@ -19,6 +20,21 @@ def reports_visible_to(user):
         .select_related("evaluation_year", "department", "department__office")
         .order_by("-evaluation_year__year", "department__code")
     )
+
+
+def report_visible(user, pk):
+    """The report `pk` if `user` may see it, with what the editor's and the review's pages print loaded; Http404
+    otherwise (another department's report does not exist for them).
+
+    The same people as reports_visible_to, decided by the rule reports.view_report (the memberships, read once
+    per request by departments.selectors.roles_of) on the report fetched by its key: one query instead of the
+    list's filter (its subqueries and the admin check) followed by the rule anyway.
+    tests/reports/test_selectors.py asserts both agree for every role."""
+    report = (Report.objects.select_related("evaluation_year__rubric", "department__bureau", "department__office")
+              .filter(pk=pk).first()) if user.is_authenticated else None
+    if report is None or not user.has_perm("reports.view_report", report):
+        raise Http404
+    return report
 
 
 def report_score_totals(report):

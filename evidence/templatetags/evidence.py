@@ -3,10 +3,10 @@
 or link to a place's upload page (`{% evidence_attach report files "score" code required=… %}`)."""
 from django import template
 from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from evidence.selectors import evidence_by_place
+from reports.forms.renderer import html
 
 register = template.Library()
 KEY_PREFIX = {"score": "scores", "quantitative": "quantitative", "section": "section"}
@@ -37,8 +37,8 @@ def evidence_attach(report, files, kind, ref, required=False):
     anchor = f"evidence-{ref}" if kind == "score" else f"evidence-{kind}-{ref}"
     badge = ""
     if required:
-        badge = format_html('<span class="badge {} ms-1">{}</span>', "text-bg-secondary" if count else "text-bg-danger",
+        badge = html('<span class="badge {} ms-1">{}</span>', "text-bg-secondary" if count else "text-bg-danger",
                             _("必附"))
-    return format_html('<a class="evidence-attach small{}" id="{}" href="{}">{}（{}）{}</a>\n',
+    return html('<a class="evidence-attach small{}" id="{}" href="{}">{}（{}）{}</a>\n',
                        " text-danger" if required and not count else "", anchor,
                        reverse("evidence_place", args=[report.pk, kind, ref]), _("佐证材料"), count, badge)

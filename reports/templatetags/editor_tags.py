@@ -5,21 +5,22 @@ one the cell template printed, every value escaped (format_html), so the browser
 the same page.
 """
 from django import template
-from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from evidence.templatetags.evidence import evidence_attach
+from reports.forms.renderer import esc, html, html_join
 
 register = template.Library()
 
 
 def _cell(field, number=None, note=None):
-    errors = format_html_join("", '<div class="invalid-feedback d-block">{}</div>', ((e,) for e in field.errors))
-    label = "" if number is None else format_html('<label class="row-number" for="{}">{}</label>', field.auto_id, number)
+    errors = html_join('<div class="invalid-feedback d-block">{}</div>', ((e,) for e in field.errors))
+    label = "" if number is None else html('<label class="row-number" for="{}">{}</label>', field.auto_id, number)
     if note:  # the 基础数据 figure differs from this one (reports.forms.sections.FinanceSection.tables)
-        errors = format_html('{}<div class="mirror-hint">{}</div>', errors, note)
-    return format_html('<td data-label="{}" class="cell-{}">{}{}{}</td>\n', field.label, field.name, label, field,
+        errors = html('{}<div class="mirror-hint">{}</div>', errors, note)
+    return html('<td data-label="{}" class="cell-{}">{}{}{}</td>\n', field.label, field.name, label, field,
                        errors)
 
 
@@ -50,34 +51,61 @@ def _row(form, *, numbered, evidence):
     attach = ""
     if evidence is not None and form.initial.get("id"):
         report, files, kind = evidence
-        attach = format_html("<div>{}</div>", evidence_attach(report, files, kind, form.initial["id"]))
-    return format_html(
+        attach = html("<div>{}</div>", evidence_attach(report, files, kind, form.initial["id"]))
+    return html(
         '\n<tr class="formset-row{}">\n  {}\n  <td class="col-action">\n    {}\n'
         '    <label class="delete-toggle small"><input type="checkbox" name="{}" id="{}" class="form-check-input"{}> {}'
         '</label>\n    {}\n    {}\n  </td>\n</tr>\n',
         " row-deleted" if deleted else "", row_cells(form, numbered=numbered),
-        mark_safe("".join(conditional_escape(hidden) for hidden in form.hidden_fields())),  # noqa: S308
+        mark_safe("".join(esc(hidden) for hidden in form.hidden_fields())),  # noqa: S308
         delete.html_name, delete.auto_id, mark_safe(" checked") if deleted else "", _("删除"), attach,
-        format_html_join("", '<div class="invalid-feedback d-block">{}</div>', ((e,) for e in form.non_field_errors())),
+        html_join('<div class="invalid-feedback d-block">{}</div>', ((e,) for e in form.non_field_errors())),
     )
 
 
-def _totals(formset, fields):
+def _totals(formset, columns):
     cells = []
-    for index, field in enumerate(fields):
-        if field.name == "DELETE":
+    for index, (name, label) in enumerate(columns):
+        if name == "DELETE":
             continue
         if index == 0:
-            cell = format_html('<th scope="row">{}</th>', _("合计"))
+            cell = html('<th scope="row">{}</th>', _("合计"))
         else:
-            note = mirror_note(formset, field.name)
-            opening = format_html(' data-mirror-note="{}"><div class="mirror-hint">{}</div>', note, note) if note else mark_safe(">")
-            cell = format_html('<td data-label="{}" data-col-total="{}" class="num-total"{}</td>', field.label,
-                               field.name, opening)
-        cells.append(format_html("\n          {}\n        ", cell))
-    return format_html(
+            note = mirror_note(formset, name)
+            opening = html(' data-mirror-note="{}"><div class="mirror-hint">{}</div>', note, note) if note else mark_safe(">")
+            cell = html('<td data-label="{}" data-col-total="{}" class="num-total"{}</td>', label, name, opening)
+        cells.append(html("\n          {}\n        ", cell))
+    return html(
         '\n    <tfoot data-totals="{}" hidden>\n      <tr>\n        {}\n        <td class="col-action"></td>\n'
         '      </tr>\n    </tfoot>\n    ', formset.prefix, mark_safe("".join(cells)))  # noqa: S308
+
+
+# (formset class, prefix, auto_id, form_kwargs, numbered, language) -> (columns, heads, empty row): what does
+# not depend on the rows, built once per process. The empty form has no data, no initial rows and no errors.
+_EMPTY_PARTS = {}
+
+
+def _empty_parts(formset, numbered):
+    """The visible columns as (name, label), the <th>s and the empty row of `formset` (see _EMPTY_PARTS)."""
+    try:
+        key = (type(formset), formset.prefix, formset.auto_id, tuple(sorted(formset.form_kwargs.items())),
+               bool(numbered), get_language())
+        hash(key)
+    except TypeError:  # form_kwargs that cannot be a key: built for this page only
+        key = None
+    parts = _EMPTY_PARTS.get(key) if key is not None else None
+    if parts is None:
+        empty = formset.empty_form
+        fields = empty.visible_fields()
+        parts = (
+            [(field.name, str(field.label)) for field in fields],
+            html_join('<th scope="col" class="head-{}">{}</th>',
+                      ((f.name, f.label) for f in fields if f.name != "DELETE")),
+            _row(empty, numbered=numbered, evidence=None),  # the empty row has no stored id: no 佐证材料 link
+        )
+        if key is not None:
+            _EMPTY_PARTS[key] = parts
+    return parts
 
 
 @register.simple_tag(takes_context=True)
@@ -90,15 +118,14 @@ def editor_formset(context, formset, title="", add_label="", totals=False, numbe
     `{% include %}` a row) they cost more than the rest of the page. `evidence_kind` ("quantitative") links
     each saved row to its 佐证材料 (`report` and `evidence_files` from the page's context); `number_prefix`
     numbers the rows (目标1：…, reports.forms.goals.number_rows), `number_many` only when there are several.
-    tests/reports/test_renderer.py compares it with the template it replaced, character for character."""
-    empty = formset.empty_form
-    fields = empty.visible_fields()
+    tests/reports/test_formset_tag.py compares it with the template it replaced, character for character."""
+    columns, heads, empty = _empty_parts(formset, number_prefix)
     evidence = (context.get("report"), context.get("evidence_files"), evidence_kind) if evidence_kind else None
     rows = "".join(_row(form, numbered=number_prefix, evidence=evidence) for form in formset)
     number = ""
     if number_prefix:
-        number = format_html(' data-number="{}"{}', number_prefix, mark_safe(' data-number-many="1"') if number_many else "")
-    return format_html(
+        number = html(' data-number="{}"{}', number_prefix, mark_safe(' data-number-many="1"') if number_many else "")
+    return html(
         '\n<section class="formset mb-4" id="formset-{prefix}" data-prefix="{prefix}">\n  {title}\n  {management}\n'
         '  {errors}\n  <table class="table table-sm table-bordered editor-table{has_totals}">\n    <thead><tr>\n'
         '      {heads}\n      <th scope="col" class="col-action"><span class="visually-hidden">{action}</span></th>\n'
@@ -107,15 +134,14 @@ def editor_formset(context, formset, title="", add_label="", totals=False, numbe
         '  <button type="button" class="btn btn-sm btn-outline-secondary add-row" data-add-row="{prefix}">{add}</button>\n'
         '</section>\n',
         prefix=formset.prefix,
-        title=format_html('<h3 class="h6 formset-title">{}</h3>', title) if title else "",
+        title=html('<h3 class="h6 formset-title">{}</h3>', title) if title else "",
         management=formset.management_form,
-        errors=format_html_join("", '<div class="alert alert-danger py-1">{}</div>',
+        errors=html_join('<div class="alert alert-danger py-1">{}</div>',
                                 ((e,) for e in formset.non_form_errors())),
         has_totals=" has-totals" if totals else "",
-        heads=format_html_join("", '<th scope="col" class="head-{}">{}</th>',
-                               ((f.name, f.label) for f in fields if f.name != "DELETE")),
+        heads=heads,
         action=_("操作"), number=number, rows=mark_safe(rows),  # noqa: S308 (format_html's output)
-        totals=_totals(formset, fields) if totals else "",
-        empty=_row(empty, numbered=number_prefix, evidence=evidence),
+        totals=_totals(formset, columns) if totals else "",
+        empty=empty,
         add=add_label or _("＋ 添加一行"),
     )

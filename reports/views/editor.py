@@ -1,13 +1,13 @@
 """The report editor: one page per section, the check page, submit and copy forward.
 
-Reports are fetched through reports_visible_to, so another department's report is a 404; editing
+Reports are fetched through reports.selectors.report_visible, so another department's report is a 404; editing
 needs reports.edit_report (draft only), submitting reports.submit_report.
 """
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -18,7 +18,7 @@ from reports.editing import StaleRevision, report_copy_forward, report_previous,
 from reports.enums import Status as S
 from reports.forms.sections import SECTIONS, compare, flatten
 from reports.returns import current_return
-from reports.selectors import reports_visible_to
+from reports.selectors import report_visible
 from reports.workflow import FLOW, allowed_moves
 from rescue.middleware import keeps_input
 from rescue.services import input_take
@@ -28,11 +28,7 @@ SECTION_ORDER = list(SECTIONS)
 
 
 def _report(request, pk):
-    reports = reports_visible_to(request.user).select_related("department__bureau", "evaluation_year__rubric")
-    report = get_object_or_404(reports, pk=pk)
-    if not request.user.has_perm("reports.view_report", report):
-        raise Http404
-    return report
+    return report_visible(request.user, pk)
 
 
 def _posted_revision(request):

@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef, Q, Subquery, Sum
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -44,7 +44,7 @@ from reports.rendering import report_output_context
 from reports.returns import last_return, marked_changes
 from reports.review import report_decide, report_reopen, report_review_save, report_save_opinion
 from reports.review import submission_changes as changes_between_submissions
-from reports.selectors import reports_visible_to, status_counts
+from reports.selectors import report_visible, reports_visible_to, status_counts
 from reports.verification import DigestUploadHandler, archived_pdf_sha256
 from reports.workflow import FLOW, MOVE_LABELS, move_buttons
 from rescue.middleware import keeps_input
@@ -65,12 +65,7 @@ FLAG_ANNOTATIONS = {"flagged": "has_flags", "reviewed": "reviewed", "returned": 
 
 
 def _report(request, pk):
-    """The report if the user may see it (404 otherwise), with what the pages print loaded."""
-    reports = reports_visible_to(request.user).select_related("department__bureau", "evaluation_year__rubric")
-    report = get_object_or_404(reports, pk=pk)
-    if not request.user.has_perm("reports.view_report", report):
-        raise Http404
-    return report
+    return report_visible(request.user, pk)
 
 
 def _require(user, perm, report):
