@@ -4,12 +4,15 @@ A page holds up to 120 cells; one `{% include %}` each cost more than the widget
 one the cell template printed, every value escaped (format_html), so the browser's scripts and the tests read
 the same page.
 """
+from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
+from crispy_forms.utils import render_crispy_form
 from django import template
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from evidence.templatetags.evidence import evidence_attach
+from reports.forms.crispy_html import render_field, render_form
 from reports.forms.renderer import esc, html, html_join
 
 register = template.Library()
@@ -145,3 +148,20 @@ def editor_formset(context, formset, title="", add_label="", totals=False, numbe
         empty=empty,
         add=add_label or _("＋ 添加一行"),
     )
+
+
+@register.simple_tag(takes_context=True)
+def editor_form(context, form):
+    """`{% crispy form %}`, written in Python for the editor's layouts (reports.forms.crispy_html), by crispy for
+    any other."""
+    rendered = render_form(form)
+    if rendered is None:
+        return render_crispy_form(form, context=context.flatten())
+    return rendered
+
+
+@register.simple_tag
+def editor_field(bound):
+    """`{{ bound|as_crispy_field }}`, written in Python for a text-like input or a textarea."""
+    rendered = render_field(bound)
+    return as_crispy_field(bound) if rendered is None else rendered
