@@ -1,10 +1,10 @@
-"""The editor's form renderer: the plain inputs and textareas written in Python, the rest by Django's templates.
+"""The editor's form renderer: plain inputs, textareas and selects written in Python, the rest by Django's templates.
 
 An editor page holds up to 120 widgets; through the template engine each costs a template, an include of
 `input.html` and one of `attrs.html`. `WidgetRenderer.render` writes the same HTML for the widget templates
-listed in `FAST` (what django/forms/templates/django/forms/widgets/{input,textarea,attrs}.html print, character
-for character, escaped the same way: tests/reports/test_renderer.py compares them) and hands every other
-template (selects, checkboxes, error lists, any project override) to Django's. A form of hidden fields only
+listed in `FAST` (what django/forms/templates/django/forms/widgets/{input,textarea,select,select_option,attrs}.html
+print, character for character, escaped the same way: tests/reports/test_renderer.py compares them) and hands
+every other template (checkboxes, radios, error lists, any project override) to Django's. A form of hidden fields only
 without errors (a formset's management form) is its inputs, as `div.html` prints it.
 """
 from html import escape as _escape
@@ -19,7 +19,9 @@ INPUTS = frozenset(
                  "search", "color")
 )
 TEXTAREA = "django/forms/widgets/textarea.html"
-FAST = INPUTS | {TEXTAREA}
+SELECT = "django/forms/widgets/select.html"
+OPTION = "django/forms/widgets/select_option.html"
+FAST = INPUTS | {TEXTAREA, SELECT}
 FORM = "django/forms/div.html"
 
 
@@ -79,6 +81,24 @@ def render_textarea(widget):
     return f'<textarea name="{esc(widget["name"])}"{_attrs(widget["attrs"])}>\n{value}</textarea>'
 
 
+def render_select(widget):
+    """django/forms/widgets/select.html with select_option.html for each option (rendered and stripped), or None
+    when an option has a template of its own."""
+    parts = [f'<select name="{esc(widget["name"])}"{_attrs(widget["attrs"])}>']
+    for group_name, group_choices, _index in widget["optgroups"]:
+        if group_name:
+            parts.append(f'\n  <optgroup label="{esc(group_name)}">')
+        for option in group_choices:
+            if option.get("template_name") != OPTION:
+                return None
+            parts.append(f'\n  <option value="{_format_s(option["value"])}"{_attrs(option["attrs"])}>'
+                         f'{esc(option["label"])}</option>\n')
+        if group_name:
+            parts.append("\n  </optgroup>")
+    parts.append("\n</select>")
+    return "".join(parts)
+
+
 class WidgetRenderer(DjangoTemplates):
     """Django's template renderer, except for the plain inputs and textareas (see the module)."""
 
@@ -86,8 +106,14 @@ class WidgetRenderer(DjangoTemplates):
         if template_name in FAST:
             widget = context["widget"]
             if widget.get("template_name") == template_name:
-                html = render_textarea(widget) if template_name == TEXTAREA else render_input(widget)
-                return mark_safe(html)  # noqa: S308 (every part above is escaped)
+                if template_name == TEXTAREA:
+                    html = render_textarea(widget)
+                elif template_name == SELECT:
+                    html = render_select(widget)
+                else:
+                    html = render_input(widget)
+                if html is not None:
+                    return mark_safe(html)  # noqa: S308 (every part above is escaped)
         elif template_name == FORM and not context.get("fields", True) and not context.get("errors", True):
             # div.html with nothing but hidden fields: `{% for field in hidden_fields %}{{ field }}{% endfor %}`.
             return mark_safe("".join(esc(field) for field in context["hidden_fields"]))  # noqa: S308

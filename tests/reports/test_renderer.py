@@ -27,6 +27,8 @@ TRICKY = ['a "quoted" <b>&amp; text</b>', "", " 空格 ", "<script>alert('x')</s
     forms.NumberInput(attrs={"step": Decimal("0.5")}), forms.HiddenInput(), forms.EmailInput(), forms.PasswordInput(),
     forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}), forms.Textarea(), forms.Textarea(attrs={"rows": 3}),
     forms.Select(choices=[("a", "甲"), ("b", "<乙>")]), forms.CheckboxInput(),
+    forms.Select(choices=[("", "—"), ("组 <一>", [("1", "一"), (2, '"二"')]), ("x", "x")], attrs={"class": "form-select"}),
+    forms.SelectMultiple(choices=[("a", "甲"), ("b", "乙")]), forms.NullBooleanSelect(),
 ])
 @pytest.mark.parametrize("value", [None, *TRICKY, mark_safe("<i>safe</i>"), 0, Decimal("12.50"),
                                    datetime.date(2022, 5, 9), "a"])
