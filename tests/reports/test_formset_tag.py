@@ -1,10 +1,13 @@
-"""`{% editor_formset %}` and `{% evidence_attach %}` print what the templates they replaced printed.
+"""`{% editor_formset %}`, `{% score_rows %}` and `{% evidence_attach %}` print what the templates they replaced
+printed.
 
-The templates are kept in tests/reports/reference/ as they were (reports/editor/_formset.html, _row.html and
-evidence/_attach.html) and rendered by an engine that finds them under their old names, so every formset of
+The templates are kept in tests/reports/reference/ as they were (reports/editor/_formset.html, _row.html, the
+评分表's row loop of scores.html and evidence/_attach.html) and rendered by an engine that finds them under their old names, so every formset of
 every section, bound and unbound, with errors, ticked rows, 合计 lines, numbering and 佐证材料 links, is
 compared character for character."""
+from decimal import Decimal
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from django.forms import BaseFormSet
@@ -20,9 +23,10 @@ ENGINE = Engine(
         "reports/editor/_formset.html": (REFERENCE / "_formset.html").read_text(),
         "reports/editor/_row.html": (REFERENCE / "_row.html").read_text(),
         "evidence/_attach.html": (REFERENCE / "_attach.html").read_text(),
+        "score_rows.html": (REFERENCE / "_score_rows.html").read_text(),
     })],
     libraries={"i18n": "django.templatetags.i18n", "evidence": "evidence.templatetags.evidence",
-               "editor_tags": "reports.templatetags.editor_tags"},
+               "editor_tags": "reports.templatetags.editor_tags", "report_tags": "reports.templatetags.report_tags"},
 )
 OPTIONS = [
     {},
@@ -98,3 +102,34 @@ def test_the_evidence_link_prints_as_its_template_printed(kind, ref, required, c
                "anchor": f"evidence-{ref}" if kind == "score" else f"evidence-{kind}-{ref}"}
 
     assert evidence_attach(report, files, kind, ref, required=required) == reference.render(Context(context))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("has_review", [False, True])
+def test_the_score_rows_print_as_the_template_printed(has_review):
+    report = seed_report()
+    codes = [row.indicator.code for row in SECTIONS["scores"](report).forms["scores"].rows()]
+    # Bound: unreadable scores, overlong reasons, every violations count and checklist answer refused.
+    changes, unbound = {}, SECTIONS["scores"](report).forms["scores"]
+    for name in unbound.fields:
+        kind = name.split("__")[0]
+        changes[unbound.add_prefix(name)] = {"score": "九<十>", "reason": "<长>" * 3000, "violations": "-1"}.get(kind, "x")
+    sections = [SECTIONS["scores"](report), SECTIONS["scores"](report, page_data(report, "scores", **changes))]
+    sections[1].is_valid()
+    context = {"section": SimpleNamespace(has_review=lambda: has_review), "report": report,  # a method, as there
+               "returned": SimpleNamespace(rows=set(codes[::3])),
+               "evidence_files": {f"scores/{codes[1]}": [1], f"scores/{codes[2]}": [1, 2]}}
+
+    for section in sections:
+        form = section.forms["scores"]
+        for index, entry in enumerate(list(form.entries.values())[:6]):
+            entry.flagged = index % 2 == 0
+            entry.review_score = Decimal("3.50") if index < 4 else None
+            entry.review_note = '复核 <"说明">' if index % 3 == 0 else ""
+            entry.suggestion_trace = "按 <公式> 计算" if index < 3 else entry.suggestion_trace
+        for returned in (context["returned"], None):
+            page = {**context, "returned": returned, "form": form}
+            mine = Template("{% load editor_tags %}{% score_rows form.rows %}").render(Context(page))
+            assert mine == ENGINE.get_template("score_rows.html").render(Context(page))
+            assert mine.count('class="score-row') == len(codes)
+    assert "invalid-feedback" in mine and "returned-mark" not in mine and ("review-cell" in mine) == has_review
