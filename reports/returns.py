@@ -96,9 +96,10 @@ def _returns(report_ids):
 def returns_for(reports):
     """{report pk: ReturnState} for those of `reports` in 草稿 because they were sent back (one query).
 
-    A report only comes back to 草稿 through a return, so its latest return is what it is in 草稿 for.
+    A report only comes back to 草稿 through a return, so its latest return is what it is in 草稿 for; a 草稿
+    never submitted (no `submitted_at`: submitting sets it and nothing clears it) has none.
     """
-    ids = [report.pk for report in reports if report.status == S.DRAFT]
+    ids = [report.pk for report in reports if report.status == S.DRAFT and report.submitted_at is not None]
     states = {}
     if ids:
         for change in _returns(ids):
@@ -109,7 +110,7 @@ def returns_for(reports):
 def current_return(report):
     """The ReturnState (with its rows' labels) the report is in 草稿 for, or None (never submitted,
     or not in 草稿)."""
-    if report.status != S.DRAFT:
+    if report.status != S.DRAFT or report.submitted_at is None:  # never submitted: never returned (returns_for)
         return None
     change = _returns([report.pk]).first()
     return ReturnState.of(change, labels=True) if change is not None else None

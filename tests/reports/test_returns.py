@@ -88,6 +88,16 @@ def test_a_resubmitted_report_is_no_longer_returned(people, report):
     assert (current_return(resubmitted), returns_for([resubmitted])) == (None, {})
 
 
+def test_a_draft_never_submitted_was_never_returned_and_costs_no_query(django_assert_num_queries, people, report):
+    assert report.status == Status.DRAFT and report.submitted_at is None
+
+    with django_assert_num_queries(0):
+        assert (current_return(report), returns_for([report])) == (None, {})
+    returned = returned_by_reviewer(report, people)
+    assert returned.submitted_at is not None and current_return(returned) is not None
+    assert list(returns_for([Report.objects.get(pk=report.pk)])) == [report.pk]
+
+
 # --- What the clerk sees -----------------------------------------------------------------------------
 def test_the_clerks_home_says_returned_by_whom_when_why_and_what_to_fix(client, people, report):
     returned = returned_by_reviewer(report, people, sections=["cover"], rows=["fund_balance", "staff_control_rate"])
