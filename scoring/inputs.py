@@ -170,6 +170,26 @@ class Mirror:
         return self.base_value - self.table_value if self.differs else None
 
 
+def report_mirrors(report):
+    """mirrors_of(report_figures(report)), reading only what a mirror compares: 基础数据 and the 收支 tables the
+    mirrors fall back to (not the 定量目标, the approved targets or the other tables: the editor's 基础数据 and
+    收支 pages print these notes on every view)."""
+    try:
+        base = report.base_data
+    except ObjectDoesNotExist:
+        base = None
+    tables = {fallback.split(".", 1)[0] for fallback in TABLE_MIRRORS.values()}
+    return mirrors_of(figures_from_data(
+        report={},
+        base_data={name: getattr(base, name) for name in BASE_DATA_FIELDS} if base is not None else None,
+        tables={
+            prefix: [{name: getattr(row, name) for name in fields} for row in getattr(report, related).all()]
+            for related, (prefix, fields) in TABLE_FIELDS.items() if prefix in tables
+        },
+        quantitative=[],
+    ))
+
+
 def mirrors_of(figures):
     """[Mirror] for a report's figures (report_figures / figures_from_data), in the framework's order."""
     mirrors = []

@@ -7,11 +7,11 @@ a section can be compared field by field (`flatten`).
 import datetime
 from decimal import Decimal
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import prefetch_related_objects
 from django.forms import BaseFormSet
 from django.utils.translation import gettext_lazy as _
 
-from budgets.models import BaseData
 from budgets.money import fmt_money
 from reports.editing import BASE_DATA_FIELDS, COVER_FIELDS, SIGNOFF_FIELDS
 from reports.enums import Category
@@ -29,7 +29,7 @@ from reports.forms.texts import NarrativeForm
 from reports.limits import quantitative_count_problems
 from reports.models import Narrative
 from reports.narrative import TEXT_FIELDS
-from scoring.inputs import mirrors_of, report_figures
+from scoring.inputs import report_mirrors
 from scoring.models import Indicator
 from targets.forms import ResultsForm
 from targets.yearend import report_targets
@@ -115,11 +115,9 @@ class FinanceSection(Section):
     key, title, template = "finance", _("收支情况"), "reports/editor/finance.html"
 
     def build(self, data):
-        # The tables once for both the forms and tables()'s figures (scoring.inputs.report_figures); nothing
-        # is read again when the check list's prefetches already filled them.
-        prefetch_related_objects(
-            [self.report], *(model._meta.default_related_name for *_rest, model in TABLES), "quantitative_indicators",
-        )
+        # The tables once for both the forms and tables()'s 基础数据 comparison (scoring.inputs.report_mirrors);
+        # nothing is read again when the check list's prefetches already filled them.
+        prefetch_related_objects([self.report], *(model._meta.default_related_name for *_rest, model in TABLES))
         parts = {}
         name = self.report.department.name
         for prefix, title, form, model in TABLES:
@@ -148,7 +146,7 @@ class FinanceSection(Section):
         notes = {}
         parts = self.part_list()
         formsets = {name: part for name, _title, part in parts}
-        for mirror in mirrors_of(report_figures(self.report)):
+        for mirror in report_mirrors(self.report):
             if not mirror.differs:
                 continue
             values = {
@@ -180,12 +178,15 @@ class BaseDataSection(Section):
     key, title, template = "base-data", _("基础数据"), "reports/editor/simple.html"
 
     def build(self, data):
-        base = BaseData.objects.filter(report=self.report).first()
+        try:
+            base = self.report.base_data  # read once for the form and for report_mirrors
+        except ObjectDoesNotExist:
+            base = None
         self.stored = {name: getattr(base, name) for name in BASE_DATA_FIELDS} if base else {}
         initial = dict(self.stored)
         # Figures the 收支 tables also hold start from the tables (saved with the page); where both
         # are filled and differ, the field says by how much (scoring takes 基础数据's: scoring.evaluate).
-        mirrors = mirrors_of(report_figures(self.report))
+        mirrors = report_mirrors(self.report)
         for mirror in mirrors:
             if mirror.base_value is None and mirror.table_value is not None:
                 initial[mirror.field] = mirror.table_value

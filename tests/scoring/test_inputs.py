@@ -11,6 +11,7 @@ from scoring.inputs import (
     mirrors_of,
     report_entries,
     report_figures,
+    report_mirrors,
 )
 from tests.scoring.conftest import make_report
 
@@ -107,3 +108,22 @@ def test_mirrors_tell_which_base_figures_differ_from_their_tables_and_by_how_muc
         ("project_expenditure", "项目支出", "支出表项目支出", False, None),
         ("public_funds_actual", "公用经费实际支出数", "支出表公用支出", False, None),
     ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("base_data", [None, {"three_public_final": D("3.20"), "project_expenditure": D("35.50")}])
+def test_the_mirrors_read_alone_are_those_of_all_the_figures(year_2021, django_assert_max_num_queries, base_data):
+    report = make_report(
+        year_2021, expenditure=[{"total": D("260.5"), "project": D("35.5"), "public_use": D("1.25")},
+                                {"total": D("1"), "project": D("0.25")}],
+        three_public=[{"total": D("2.81")}], base_data=base_data,
+        quantitative=[(Category.SATISFACTION, "反响良好", "97%")],
+    )
+    expected = mirrors_of(report_figures(type(report).objects.get(pk=report.pk)))
+    report = type(report).objects.get(pk=report.pk)
+
+    with django_assert_max_num_queries(3):  # 基础数据, the 支出 table and the 三公经费 table
+        mirrors = report_mirrors(report)
+
+    assert mirrors == expected
+    assert [m.table_value for m in mirrors] == [D("2.81"), D("35.75"), D("1.25")]
