@@ -143,33 +143,70 @@ def report_check(report):
 CHECK_CACHE_SECONDS = 600
 
 
-def _check_key(report):
+@dataclass(frozen=True)
+class EvidenceState:
+    """A report's 佐证材料 as the editor's pages need them, read in one query."""
+
+    marker: tuple  # (rows, newest pk, removed rows, newest removal): what the check's cache key holds
+    counts: dict  # {place key: current files}: the 佐证材料（n） links (evidence.labels.place_key's keys)
+
+
+def evidence_state(report):
+    """The report's EvidenceState from its file rows, removed ones too (through the reverse relation: reports
+    imports nothing of evidence). A current file is one not removed whose 定量 row still exists, as
+    evidence.models.EvidenceQuerySet.current has it; tests/reports/test_checks_submit.py compares both."""
+    rows = report.evidence_files.values_list("pk", "removed_at", "place", "indicator__code", "quantitative_id",
+                                             "section")
+    counts, count, last, removed, last_removed = {}, 0, None, 0, None
+    for pk, removed_at, place, code, quantitative_id, section in rows:
+        count += 1
+        last = pk if last is None else max(last, pk)
+        if removed_at is not None:
+            removed += 1
+            last_removed = removed_at if last_removed is None else max(last_removed, removed_at)
+            continue
+        if place == "quantitative":
+            if quantitative_id is None:
+                continue
+            key = f"quantitative/{quantitative_id}"
+        else:
+            key = f"scores/{code}" if place == "score" else f"section/{section}"
+        counts[key] = counts.get(key, 0) + 1
+    return EvidenceState(marker=(count, last, removed, last_removed), counts=counts)
+
+
+def _check_key(report, evidence=None):
     """The cache key of a report's check: everything its result depends on that can change.
 
     The report's own rows move `revision` (every save, import and workflow move claims it); files and
-    approved targets do not, so their markers are read (two small queries): the evidence rows' count, newest
-    pk, removals and newest removal, and targets.yearend.targets_marker. The year's score step and the
+    approved targets do not, so their markers are read (two small queries, one when `evidence` is given): the
+    evidence rows' count, newest pk, removals and newest removal, and targets.yearend.targets_marker. The year's score step and the
     bureau's issuer come with the report; the rubric is frozen once the year has reports. Per process
     (LocMemCache) or shared: the key holds what a save elsewhere changes, so no invalidation is needed."""
-    files = report.evidence_files.aggregate(
-        count=Count("pk"), last=Max("pk"), removed=Count("removed_at"), last_removed=Max("removed_at"),
-    )
+    if evidence is None:
+        files = report.evidence_files.aggregate(
+            count=Count("pk"), last=Max("pk"), removed=Count("removed_at"), last_removed=Max("removed_at"),
+        )
+        marker = (files["count"], files["last"], files["removed"], files["last_removed"])
+    else:
+        marker = evidence.marker
     year = report.evaluation_year
     issuer = report.department.bureau.issuer if report.department.bureau_id else ""
     parts = (
         report.pk, report.revision, report.status, report.updated_at, year.pk, year.rubric_id, year.score_step,
-        issuer, files["count"], files["last"], files["removed"], files["last_removed"], targets_marker(report),
+        issuer, *marker, targets_marker(report),
         get_language(),
     )
     return "report-check:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
-def report_check_cached(report):
+def report_check_cached(report, evidence=None):
     """report_check(report), kept in the cache until the report, its files or its approved targets change.
 
     For display (the editor's navigation and warnings, the check page). Nothing is prefetched on `report`
-    when the result comes from the cache."""
-    key = _check_key(report)
+    when the result comes from the cache. `evidence`: the report's EvidenceState when the page read it already
+    (its marker is the key's)."""
+    key = _check_key(report, evidence)
     result = cache.get(key)
     if result is None:
         result = report_check(report)

@@ -7,16 +7,39 @@ the same page.
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 from crispy_forms.utils import render_crispy_form
 from django import template
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from evidence.templatetags.evidence import evidence_attach
 from reports.forms.crispy_html import render_field, render_form
 from reports.forms.renderer import esc, html, html_join
 from reports.templatetags.report_tags import score
 
 register = template.Library()
+# A place's key in the page's {key: files} (evidence.labels.place_key), by the kind its links name.
+EVIDENCE_KEY_PREFIX = {"score": "scores", "quantitative": "quantitative", "section": "section"}
+
+
+def evidence_key(kind, ref):
+    return f"{EVIDENCE_KEY_PREFIX[kind]}/{ref}"
+
+
+def attach_link(report, files, kind, ref, required=False):
+    """`{% evidence_attach report files kind ref required=… %}`: the link to a place's upload page with its count
+    of files ("佐证材料（2）"), red with 必附 while a required place has none. `files` maps a place's key to its
+    files or to their number. Written in Python: the 评分表 and the 定量 lists print one a row (the template
+    it replaced is compared in tests/reports/test_formset_tag.py)."""
+    found = (files or {}).get(evidence_key(kind, ref))
+    count = found if isinstance(found, int) else len(found or ())
+    anchor = f"evidence-{ref}" if kind == "score" else f"evidence-{kind}-{ref}"
+    badge = ""
+    if required:
+        badge = html('<span class="badge {} ms-1">{}</span>', "text-bg-secondary" if count else "text-bg-danger",
+                     _("必附"))
+    return html('<a class="evidence-attach small{}" id="{}" href="{}">{}（{}）{}</a>\n',
+                " text-danger" if required and not count else "", anchor,
+                reverse("evidence_place", args=[report.pk, kind, ref]), _("佐证材料"), count, badge)
 
 
 def _cell(field, number=None, note=None):
@@ -55,7 +78,7 @@ def _row(form, *, numbered, evidence):
     attach = ""
     if evidence is not None and form.initial.get("id"):
         report, files, kind = evidence
-        attach = html("<div>{}</div>", evidence_attach(report, files, kind, form.initial["id"]))
+        attach = html("<div>{}</div>", attach_link(report, files, kind, form.initial["id"]))
     return html(
         '\n<tr class="formset-row{}">\n  {}\n  <td class="col-action">\n    {}\n'
         '    <label class="delete-toggle small"><input type="checkbox" name="{}" id="{}" class="form-check-input"{}> {}'
@@ -189,7 +212,7 @@ def _score_row(row, *, has_review, marked, report, files):
                f'        <span class="indicator-label">{esc(indicator.label)}</span>')
     if is_marked:
         out.append(f' <span class="badge text-bg-warning returned-mark-badge">{esc(_("退回标记"))}</span>')
-    out.append(f"\n        <div>{evidence_attach(report, files, 'score', indicator.code, required=indicator.requires_evidence)}"
+    out.append(f"\n        <div>{attach_link(report, files, 'score', indicator.code, required=indicator.requires_evidence)}"
                "</div>\n        ")
     if indicator.standard:
         out.append(f'<details class="small"><summary>{esc(_("评分标准"))}</summary><div class="pre-wrap">'

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from reports.checks_submit import SubmitBlocked, report_check_cached, report_submit
+from reports.checks_submit import SubmitBlocked, evidence_state, report_check_cached, report_submit
 from reports.consistency import HAS_ERRORS, STATE_LABELS
 from reports.editing import StaleRevision, report_copy_forward, report_previous, report_save_section
 from reports.enums import Status as S
@@ -57,8 +57,9 @@ def _navigation(report, check, current=None, current_failed=False, returned=None
 
 
 def _render(request, report, section, *, revision, status=200, conflict=None, failed=False, restored=False,
-            check=None):
-    check = check or report_check_cached(report)
+            check=None, evidence=None):
+    evidence = evidence or evidence_state(report)
+    check = check or report_check_cached(report, evidence)
     returned = current_return(report)
     index = SECTION_ORDER.index(section.key)
     can_edit = request.user.has_perm("reports.edit_report", report)
@@ -72,6 +73,7 @@ def _render(request, report, section, *, revision, status=200, conflict=None, fa
         "prev_url": _section_url(report, SECTION_ORDER[index - 1]) if index > 0 else None,
         "unsaved": section.is_bound, "restored": restored,
         "section_warnings": [p for p in check.problems if p.section == section.key and not p.blocking],
+        "evidence_files": evidence.counts,  # the 佐证材料（n） links of the page
     }
     return render(request, section.template, context, status=status)
 
@@ -104,8 +106,9 @@ def section(request, pk, key):
             return _render(request, report, cls(report, kept), revision=revision, restored=True)
         # The check first: computed afresh, its prefetches fill the report's relations, which the section's
         # forms then reuse (from the cache, the forms read their own rows).
-        check = report_check_cached(report)
-        return _render(request, report, cls(report), revision=report.revision, check=check)
+        evidence = evidence_state(report)
+        check = report_check_cached(report, evidence)
+        return _render(request, report, cls(report), revision=report.revision, check=check, evidence=evidence)
     if not request.user.has_perm("reports.edit_report", report):
         messages.error(request, _("这份报告当前不能修改。"))
         return redirect(_section_url(report, key))

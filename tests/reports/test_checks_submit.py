@@ -4,9 +4,9 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from evidence.selectors import PlaceRef
+from evidence.selectors import PlaceRef, evidence_by_place
 from evidence.services import evidence_add, evidence_remove
-from reports.checks_submit import report_check, report_check_cached
+from reports.checks_submit import _check_key, evidence_state, report_check, report_check_cached
 from reports.models import Report
 from scoring.models import Indicator
 from targets.enums import AdjustmentStatus, Status
@@ -120,3 +120,24 @@ def test_the_editor_shows_the_new_state_after_a_save(client, people):
                 page_data(report, "cover", **{"cover-contact_phone": ""}))
 
     assert 'data-state="complete" id="nav-cover"' not in client.get(url).content.decode()
+
+
+def test_the_evidence_state_read_in_one_query_agrees_with_the_evidence_app(people, django_assert_num_queries):
+    report = submittable_report(people.department)
+    indicator = Indicator.objects.filter(rubric=report.evaluation_year.rubric, level=3).order_by("order").first()
+    first, second = report.quantitative_indicators.order_by("pk")[:2]
+    places = [PlaceRef("score", indicator=indicator), PlaceRef("score", indicator=indicator),
+              PlaceRef("quantitative", quantitative=first), PlaceRef("quantitative", quantitative=second),
+              PlaceRef("section", section="narrative")]
+    added = [evidence_add(report=report, place=place, upload=upload(f"{n}.pdf", pdf_bytes()), by=people.clerk)
+             for n, place in enumerate(places)]
+    evidence_remove(evidence=added[0], by=people.clerk)
+    second.delete()  # its file is no longer current (EvidenceQuerySet.current)
+
+    with django_assert_num_queries(1):
+        state = evidence_state(report)
+
+    assert state.counts == {key: len(files) for key, files in evidence_by_place(report).items()} == {
+        f"scores/{indicator.code}": 1, f"quantitative/{first.pk}": 1, "section/narrative": 1}
+    assert state.marker[:3] == (5, added[-1].pk, 1)
+    assert _check_key(report, state) == _check_key(report)
