@@ -4,10 +4,14 @@ A page holds up to 120 cells; one `{% include %}` each cost more than the widget
 one the cell template printed, every value escaped (format_html), so the browser's scripts and the tests read
 the same page.
 """
+import functools
+import re
+
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 from crispy_forms.utils import render_crispy_form
 from django import template
-from django.urls import reverse
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -25,6 +29,27 @@ def evidence_key(kind, ref):
     return f"{EVIDENCE_KEY_PREFIX[kind]}/{ref}"
 
 
+SLUG = re.compile(r"[-a-zA-Z0-9_]+\Z")  # what the evidence_place URL's <slug:ref> takes
+
+
+@functools.lru_cache(maxsize=4096)
+def _place_url_pattern(urls, prefix, language, pk, kind):
+    """The upload page's URL of report `pk`'s places of `kind` with `__ref__` for the place; what reverse()
+    reads besides (the URLconf, the script prefix, the language) is part of the key."""
+    return reverse("evidence_place", args=[pk, kind, "__ref__"], urlconf=urls)
+
+
+def _place_url(report, kind, ref):
+    """reverse("evidence_place", args=[report.pk, kind, ref]), reversed once per report and kind (a 评分表 page
+    asks for 25 of them)."""
+    text = str(ref)
+    if not SLUG.match(text):
+        return reverse("evidence_place", args=[report.pk, kind, ref])
+    pattern = _place_url_pattern(get_urlconf() or settings.ROOT_URLCONF, get_script_prefix(), get_language(),
+                                 report.pk, kind)
+    return pattern.replace("/__ref__/", f"/{text}/")
+
+
 def attach_link(report, files, kind, ref, required=False):
     """`{% evidence_attach report files kind ref required=… %}`: the link to a place's upload page with its count
     of files ("佐证材料（2）"), red with 必附 while a required place has none. `files` maps a place's key to its
@@ -39,7 +64,7 @@ def attach_link(report, files, kind, ref, required=False):
                      _("必附"))
     return html('<a class="evidence-attach small{}" id="{}" href="{}">{}（{}）{}</a>\n',
                 " text-danger" if required and not count else "", anchor,
-                reverse("evidence_place", args=[report.pk, kind, ref]), _("佐证材料"), count, badge)
+                _place_url(report, kind, ref), _("佐证材料"), count, badge)
 
 
 def _cell(field, number=None, note=None):
