@@ -20,6 +20,7 @@ def open_session(browser, browser_context_args, live_server):
         page.fill("#id_password", DEMO_PASSWORD)
         page.click("button[type=submit]")
         expect(page).to_have_url(f"{live_server.url}/")  # the home page: each role has its own first heading
+        page.wait_for_load_state("load")  # its scripts have run (session.js has stamped the shared time)
         return page
 
     yield open_session
