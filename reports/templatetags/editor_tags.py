@@ -6,6 +6,7 @@ the same page.
 """
 import functools
 import re
+import types
 
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 from crispy_forms.utils import render_crispy_form
@@ -220,41 +221,64 @@ def _errors(bound):
     return html_join('<div class="invalid-feedback d-block">{}</div>', ((error,) for error in bound.errors))
 
 
+@functools.lru_cache(maxsize=16)
+def _score_labels(language):
+    """The 评分表 row's fixed words in `language`, escaped: 25 rows would ask gettext for each of them."""
+    return types.SimpleNamespace(
+        points_unit=esc(_("分")),
+        third=esc(_("三级指标")),
+        marked=esc(_("退回标记")),
+        standard=esc(_("评分标准")),
+        shared=esc(_("（共用）")),
+        points=esc(_("分值")),
+        suggested=esc(_("建议得分")),
+        adopt=esc(_("采用建议得分")),
+        flagged=esc(_("自评高于建议")),
+        live_note=esc(_("按当前核对结果计算，保存后生效")),
+        checks=esc(_("逐项核对")),
+        cases=esc(_("例")),
+        self_score=esc(_("自评得分")),
+        reason=esc(_("扣分原因和其他说明")),
+        review=esc(_("复核得分和复核说明")),
+    )
+
+
 def _score_row(row, *, has_review, marked, report, files):
     """One 三级 row of the 评分表 (see score_rows)."""
+    words = _score_labels(get_language())
     indicator, entry = row.indicator, row.entry
     code = esc(indicator.code)
     out = ["\n    "]
     if row.group_head:
         head = row.group_head
-        points = f"（{esc(score(head.points))}{esc(_('分'))}）" if head.points is not None else ""
+        points = f"（{esc(score(head.points))}{words.points_unit}）" if head.points is not None else ""
         out.append(f'\n    <tr class="score-group"><th colspan="{6 if has_review else 5}" scope="rowgroup">'
                    f"{esc(head.parent.label)} › {esc(head.label)}{points}</th></tr>\n    ")
     flagged = entry is not None and entry.flagged
     is_marked = indicator.code in marked
     out.append(f'\n    <tr class="score-row{" flagged" if flagged else ""}{" returned-mark" if is_marked else ""}" '
-               f'id="row-{code}">\n      <td data-label="{esc(_("三级指标"))}">\n'
+               f'id="row-{code}">\n      <td data-label="{words.third}">\n'
                f'        <span class="indicator-label">{esc(indicator.label)}</span>')
     if is_marked:
-        out.append(f' <span class="badge text-bg-warning returned-mark-badge">{esc(_("退回标记"))}</span>')
+        out.append(f' <span class="badge text-bg-warning returned-mark-badge">{words.marked}</span>')
     out.append(f"\n        <div>{attach_link(report, files, 'score', indicator.code, required=indicator.requires_evidence)}"
                "</div>\n        ")
     if indicator.standard:
-        out.append(f'<details class="small"><summary>{esc(_("评分标准"))}</summary><div class="pre-wrap">'
+        out.append(f'<details class="small"><summary>{words.standard}</summary><div class="pre-wrap">'
                    f"{esc(indicator.standard)}</div></details>")
     if row.shared_with:
         shared = _("与%(lead)s共用%(points)s") % {"lead": esc(row.shared_with.label), "points": esc(row.points_text)}
         points = f'<span class="small">{shared}</span>'
     elif row.is_group_lead:
-        points = f'{esc(row.points_text)}<span class="small">{esc(_("（共用）"))}</span>'
+        points = f'{esc(row.points_text)}<span class="small">{words.shared}</span>'
     else:
         points = esc(row.points_text)
     live, suggested = row.live, row.suggested_text
-    out.append(f'\n      </td>\n      <td data-label="{esc(_("分值"))}" class="num">{points}</td>\n'
-               f'      <td data-label="{esc(_("建议得分"))}" class="suggestion"'
+    out.append(f'\n      </td>\n      <td data-label="{words.points}" class="num">{points}</td>\n'
+               f'      <td data-label="{words.suggested}" class="suggestion"'
                f'{f" data-live={chr(34)}{esc(live)}{chr(34)}" if live else ""}>\n        ')
     target = esc(row.score.id_for_label)
-    adopt = esc(_("采用建议得分"))
+    adopt = words.adopt
     if live:
         out.append(f'<span class="suggested-score{"" if suggested else " text-body-secondary"}" aria-live="polite">'
                    f'{esc(suggested or "—")}</span> <button type="button" class="btn btn-link btn-sm p-0 align-baseline '
@@ -268,18 +292,18 @@ def _score_row(row, *, has_review, marked, report, files):
         out.append('<span class="text-body-secondary">—</span>\n')
     out.append("        ")
     if flagged:
-        out.append(f'<span class="badge text-bg-warning">{esc(_("自评高于建议"))}</span>')
+        out.append(f'<span class="badge text-bg-warning">{words.flagged}</span>')
     out.append("\n        ")
     trace = entry.suggestion_trace if entry is not None else ""
     if trace or live:
         out.append(f'<div class="trace pre-wrap" title="{esc(trace)}">{esc(trace)}</div>')
     out.append("\n        ")
     if live:
-        out.append(f'<div class="live-note small text-body-secondary" hidden>{esc(_("按当前核对结果计算，保存后生效"))}</div>')
+        out.append(f'<div class="live-note small text-body-secondary" hidden>{words.live_note}</div>')
     out.append("\n        ")
     if row.checks:
         out.append(f'\n        <details class="score-inputs small mt-1"{" open" if row.checks_open else ""}><summary>'
-                   f'{esc(_("逐项核对"))}</summary>\n          ')
+                   f'{words.checks}</summary>\n          ')
         for label, field in row.checks:
             out.append(f'\n          <div class="d-flex gap-2 align-items-center mb-1"><label class="flex-grow-1" '
                        f'for="{esc(field.id_for_label)}">{esc(label)}</label>{esc(field)}</div>\n          ')
@@ -287,12 +311,12 @@ def _score_row(row, *, has_review, marked, report, files):
     elif row.violations:
         count = row.violations
         out.append(f'\n        <div class="score-inputs small mt-1"><label for="{esc(count.id_for_label)}">'
-                   f'{esc(count.label)}（{esc(_("例"))}）</label>{esc(count)}{_errors(count)}</div>\n        ')
-    out.append(f'\n      </td>\n      <td data-label="{esc(_("自评得分"))}" class="cell-score">{esc(row.score)}'
+                   f'{esc(count.label)}（{words.cases}）</label>{esc(count)}{_errors(count)}</div>\n        ')
+    out.append(f'\n      </td>\n      <td data-label="{words.self_score}" class="cell-score">{esc(row.score)}'
                f'{_errors(row.score)}<div class="live-hint" aria-live="polite"></div></td>\n'
-               f'      <td data-label="{esc(_("扣分原因和其他说明"))}">{esc(row.reason)}{_errors(row.reason)}</td>\n      ')
+               f'      <td data-label="{words.reason}">{esc(row.reason)}{_errors(row.reason)}</td>\n      ')
     if has_review:
-        out.append(f'<td data-label="{esc(_("复核得分和复核说明"))}" class="review-cell" id="review-{code}">')
+        out.append(f'<td data-label="{words.review}" class="review-cell" id="review-{code}">')
         if entry is not None and entry.review_score is not None:
             text = _("复核%(score)s分") % {"score": esc(score(entry.review_score))}
             out.append(f'<span class="review-score">{text}</span>')
