@@ -8,8 +8,10 @@ from scoring.rules import FIGURE_LABELS
 from scoring.services import (
     RUBRIC_TEMPLATES,
     rubric_get_or_create_default,
+    rubric_get_or_create_template,
     rubric_nodes_from_data,
     rubric_nodes_from_db,
+    rubric_scored_rows,
     year_create,
 )
 from scoring.validators import rubric_problems, validate_rubric
@@ -29,6 +31,22 @@ def test_default_rubric_is_the_seed_2021_rubric_with_25_scored_rows():
     assert [(n["label"], n["points"]) for n in nodes if n["level"] == 1] == [
         ("投入", Decimal("15")), ("过程", Decimal("40")), ("产出", Decimal("25")), ("效果", Decimal("20")),
     ]
+
+
+@pytest.mark.parametrize("key", sorted(RUBRIC_TEMPLATES))
+def test_scored_rows_are_the_third_level_rows_with_their_parents_and_leads_in_one_query(key, django_assert_num_queries):
+    rubric = rubric_get_or_create_template(key)
+    joined = list(rubric.indicators.filter(level=3).select_related(
+        "parent", "parent__parent", "shares_points_with").order_by("order"))
+
+    with django_assert_num_queries(1):
+        rows = rubric_scored_rows(rubric.pk)
+        linked = [(r.code, r.parent.code, r.parent.parent.code, r.shares_points_with_id and r.shares_points_with.code,
+                   r.max_points) for r in rows]
+
+    assert linked == [(r.code, r.parent.code, r.parent.parent.code, r.shares_points_with_id and r.shares_points_with.code,
+                       r.max_points) for r in joined]
+    assert len(linked) == len(joined) > 0
 
 
 def test_default_rubric_is_created_once():
