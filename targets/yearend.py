@@ -100,11 +100,16 @@ def targets_marker(report):
         .annotate(adjusted=Count("adjustments", filter=approved), last=Max("adjustments__approved_at", filter=approved))
         .order_by("pk").values_list("pk", "revision", "adjusted", "last").first()
     )
+    # Left on the report for report_targets in the same request: "none approved" needs no second query.
+    report._no_approved_targets = row is None
     return None if row is None else (row[0], row[1], row[2], row[3] and row[3].isoformat())
 
 
 def report_targets(report):
-    """The ReportTargets of one report, or None when its department has no approved targets for its year."""
+    """The ReportTargets of one report, or None when its department has no approved targets for its year (known
+    without a query once targets_marker read it for this report instance, as an editor page does first)."""
+    if getattr(report, "_no_approved_targets", False):
+        return None
     return targets_for_reports([report]).get(report.pk)
 
 

@@ -99,6 +99,24 @@ def render_select(widget):
     return "".join(parts)
 
 
+MANAGEMENT = ("TOTAL_FORMS", "INITIAL_FORMS", "MIN_NUM_FORMS", "MAX_NUM_FORMS")
+
+
+def management_html(formset):
+    """str(formset.management_form) of an unbound formset with Django's ids, written without building the form:
+    its four hidden inputs as the FORM path below prints them (tests/reports/test_renderer.py compares them).
+    None for a bound formset (its management form prints what was posted, and its errors) or other ids."""
+    if formset.is_bound or formset.auto_id != "id_%s":
+        return None
+    counts = (formset.total_form_count(), formset.initial_form_count(), formset.min_num, formset.max_num)
+    inputs = []
+    for name, count in zip(MANAGEMENT, counts, strict=True):
+        html_name = esc(f"{formset.prefix}-{name}")  # ManagementForm.add_prefix
+        value = "" if count is None or count == "" else f' value="{_format_s(count)}"'
+        inputs.append(f'<input type="hidden" name="{html_name}"{value} id="id_{html_name}">')
+    return mark_safe("".join(inputs))  # noqa: S308 (every part above is escaped)
+
+
 class WidgetRenderer(DjangoTemplates):
     """Django's template renderer, except for the plain inputs and textareas (see the module)."""
 

@@ -18,7 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from reports.forms.crispy_html import render_field, render_form
-from reports.forms.renderer import esc, html, html_join
+from reports.forms.renderer import esc, html, html_join, management_html
 from reports.templatetags.report_tags import score
 
 register = template.Library()
@@ -188,7 +188,7 @@ def editor_formset(context, formset, title="", add_label="", totals=False, numbe
         '</section>\n',
         prefix=formset.prefix,
         title=html('<h3 class="h6 formset-title">{}</h3>', title) if title else "",
-        management=formset.management_form,
+        management=management_html(formset) or formset.management_form,
         errors=html_join('<div class="alert alert-danger py-1">{}</div>',
                                 ((e,) for e in formset.non_form_errors())),
         has_totals=" has-totals" if totals else "",

@@ -12,7 +12,7 @@ from django.utils.safestring import mark_safe
 
 from reports.fields import ForgivingDecimalField
 from reports.forms.base import EditorForm, RowForm, row_formset
-from reports.forms.renderer import RENDERER, WidgetRenderer
+from reports.forms.renderer import RENDERER, WidgetRenderer, management_html
 from tests.reports.editor_support import clerk_of, login, seed_report
 
 DJANGO = DjangoTemplates()
@@ -123,3 +123,20 @@ def test_row_cells_print_what_the_cell_template_printed(data):
 
     assert ours == Template(CELL_TEMPLATE).render(Context({"form": form}))
     assert ours.count("<td ") == 2 and ("invalid-feedback" in ours) == (data is not None)
+
+
+@pytest.mark.parametrize("initial", [[], [{"id": 1}], [{"id": n} for n in range(12)]])
+@pytest.mark.parametrize("prefix", ["rows", "定性<&>\"", None])
+@pytest.mark.parametrize("max_num", [1, 200])
+def test_an_unbound_management_form_is_written_as_django_renders_it(initial, prefix, max_num):
+    theirs = type("Theirs", (row_formset(Row, max_num=max_num),), {"renderer": DJANGO})(prefix=prefix, initial=initial)
+
+    assert management_html(row_formset(Row, max_num=max_num)(prefix=prefix, initial=initial)) == str(
+        theirs.management_form)
+
+
+def test_a_bound_management_form_or_other_ids_are_left_to_django():
+    data = {"rows-TOTAL_FORMS": "1", "rows-INITIAL_FORMS": "0"}
+
+    assert management_html(row_formset(Row)(data, prefix="rows")) is None
+    assert management_html(row_formset(Row)(prefix="rows", auto_id="f_%s")) is None
