@@ -7,7 +7,7 @@ check lists). Nothing here imports reports: the report's services call these fun
 """
 from dataclasses import dataclass
 
-from django.db.models import Count, Max, Prefetch, Q
+from django.db.models import Count, Max, Prefetch
 
 from targets.completion import Completion, completion
 from targets.enums import AdjustmentStatus, Category, Status
@@ -89,20 +89,23 @@ def targets_for_reports(reports):
 
 def targets_marker(report):
     """What moves whenever the approved targets a report reads change: (declaration pk, revision, approved
-    调整申请 count, latest approval), or None without approved targets. One query; a cache key for
-    reports.checks_submit (an approval or a return moves the declaration's revision; an approved 调整申请
-    rewrites its indicators without it)."""
-    approved = Q(adjustments__status=AdjustmentStatus.APPROVED)
-    row = (
+    调整申请 count, latest approval), or None without approved targets. A cache key for reports.checks_submit
+    (an approval or a return moves the declaration's revision; an approved 调整申请 rewrites its indicators
+    without it). One small query on every editor page, a second only when the department has approved targets."""
+    found = list(
         Declaration.objects.filter(
             status=Status.APPROVED, department_id=report.department_id, year=report.evaluation_year.year,
-        )
-        .annotate(adjusted=Count("adjustments", filter=approved), last=Max("adjustments__approved_at", filter=approved))
-        .order_by("pk").values_list("pk", "revision", "adjusted", "last").first()
+        ).values_list("pk", "revision")[:1]  # one declaration per department and year
     )
     # Left on the report for report_targets in the same request: "none approved" needs no second query.
-    report._no_approved_targets = row is None
-    return None if row is None else (row[0], row[1], row[2], row[3] and row[3].isoformat())
+    report._no_approved_targets = not found
+    if not found:
+        return None
+    pk, revision = found[0]
+    approved = Adjustment.objects.filter(declaration_id=pk, status=AdjustmentStatus.APPROVED).aggregate(
+        count=Count("pk"), last=Max("approved_at"),
+    )
+    return (pk, revision, approved["count"], approved["last"] and approved["last"].isoformat())
 
 
 def report_targets(report):
