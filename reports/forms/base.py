@@ -3,6 +3,7 @@
 Forms only validate: they never save. Each section's bundle (reports.forms.sections) hands its
 cleaned data, as plain dicts and lists, to reports.editing.report_save_section.
 """
+import copy
 import datetime
 import re
 
@@ -56,24 +57,31 @@ def _say_limit_in_chinese(field):
     ]
 
 
+def _style(field, size):
+    _say_limit_in_chinese(field)
+    widget = field.widget
+    if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
+        widget.attrs.setdefault("class", "form-check-input")
+    elif not isinstance(widget, forms.HiddenInput):
+        widget.attrs["class"] = f"form-control{size}"
+    if isinstance(field, ForgivingDecimalField):
+        widget.attrs["class"] = widget.attrs.get("class", "") + " num-input"
+    if isinstance(widget, forms.Textarea):
+        widget.attrs.setdefault("rows", 3)
+    widget.styled_as = size  # copied with the widget (Widget.__deepcopy__ copies its attributes)
+
+
 class StyledFormMixin:
     """Bootstrap classes on every widget, and `is-invalid` on the ones that failed."""
 
     compact = False
 
     def style_widgets(self):
+        """Style the fields not styled yet (those added since, or all of a form without styled class fields)."""
         size = " form-control-sm" if self.compact else ""
         for field in self.fields.values():
-            _say_limit_in_chinese(field)
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
-                widget.attrs.setdefault("class", "form-check-input")
-            elif not isinstance(widget, forms.HiddenInput):
-                widget.attrs["class"] = f"form-control{size}"
-            if isinstance(field, ForgivingDecimalField):
-                widget.attrs["class"] = widget.attrs.get("class", "") + " num-input"
-            if isinstance(widget, forms.Textarea):
-                widget.attrs.setdefault("rows", 3)
+            if getattr(field.widget, "styled_as", None) != size:
+                _style(field, size)
 
     def full_clean(self):
         super().full_clean()
@@ -90,6 +98,15 @@ class EditorForm(StyledFormMixin, forms.Form):
     default_renderer = RENDERER  # plain inputs without the template engine (reports.forms.renderer)
 
     def __init__(self, *args, **kwargs):
+        cls = type(self)
+        if "_fields_styled" not in cls.__dict__:
+            # The class's own styled copy of its fields, once per process: each form copies its fields from
+            # them, so a page of 30 rows does not style 150 widgets again (the parent's fields stay as they are).
+            fields = copy.deepcopy(cls.base_fields)
+            size = " form-control-sm" if cls.compact else ""
+            for field in fields.values():
+                _style(field, size)
+            cls.base_fields, cls._fields_styled = fields, True
         super().__init__(*args, **kwargs)
         self.style_widgets()
 

@@ -13,7 +13,7 @@ from crispy_forms.utils import render_crispy_form
 from django import template
 from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -68,27 +68,38 @@ def attach_link(report, files, kind, ref, required=False):
                 _place_url(report, kind, ref), _("佐证材料"), count, badge)
 
 
-def _cell(field, number=None, note=None):
-    errors = html_join('<div class="invalid-feedback d-block">{}</div>', ((e,) for e in field.errors))
-    label = "" if number is None else html('<label class="row-number" for="{}">{}</label>', field.auto_id, number)
+def _cell(field, number=None, note=None, errors=None, label=None):
+    """One cell; `errors` (the field's, when the caller read the form's at once) and `label` (escaped) spare
+    the BoundField's lookups."""
+    errors = html_join('<div class="invalid-feedback d-block">{}</div>',
+                       ((e,) for e in (field.errors if errors is None else errors)))
+    number = "" if number is None else html('<label class="row-number" for="{}">{}</label>', field.auto_id, number)
     if note:  # the 基础数据 figure differs from this one (reports.forms.sections.FinanceSection.tables)
         errors = html('{}<div class="mirror-hint">{}</div>', errors, note)
-    return html('<td data-label="{}" class="cell-{}">{}{}{}</td>\n', field.label, field.name, label, field,
-                       errors)
+    return html('<td data-label="{}" class="cell-{}">{}{}{}</td>\n', field.label if label is None else label,
+                field.name, number, field, errors)
 
 
 @register.simple_tag
-def row_cells(form, numbered=False):
+def row_cells(form, numbered=False, labels=None):
     """`<td data-label="label" class="cell-name">widget, then each error</td>` for each visible field but DELETE.
 
     `numbered` (the 绩效目标 lists): the 预期目标 cell starts with the row's 目标N：/指标N： (`form.row_number`,
-    reports.forms.goals.number_rows; static/app/editor.js renumbers it as rows come and go)."""
+    reports.forms.goals.number_rows; static/app/editor.js renumbers it as rows come and go). `labels`: a dict
+    kept across the rows of one table, the escaped labels by the identity of their (shared, lazy) text."""
     notes = getattr(form, "mirror_notes", {})
-    return mark_safe("".join(  # noqa: S308
-        _cell(field, getattr(form, "row_number", "") if numbered and field.name == "target" else None,
-              notes.get(field.name))
-        for field in form.visible_fields() if field.name != "DELETE"
-    ))
+    errors = form.errors  # once, not three times per field through each BoundField
+    labels = {} if labels is None else labels
+    cells = []
+    for field in form.visible_fields():
+        if field.name == "DELETE":
+            continue
+        text, label = labels.get(id(field.label), (None, None))
+        if text is not field.label:
+            text, label = labels[id(field.label)] = (field.label, SafeString(esc(field.label)))
+        cells.append(_cell(field, getattr(form, "row_number", "") if numbered and field.name == "target" else None,
+                           notes.get(field.name), errors.get(field.name, ()), label))
+    return mark_safe("".join(cells))  # noqa: S308
 
 
 @register.filter
@@ -97,7 +108,7 @@ def mirror_note(formset, column):
     return getattr(formset, "mirror_notes", {}).get(column, "")
 
 
-def _row(form, *, numbered, evidence):
+def _row(form, *, numbered, evidence, labels=None):
     """templates: the former reports/editor/_row.html (see editor_formset)."""
     delete = form["DELETE"]
     deleted = delete.value()
@@ -109,7 +120,7 @@ def _row(form, *, numbered, evidence):
         '\n<tr class="formset-row{}">\n  {}\n  <td class="col-action">\n    {}\n'
         '    <label class="delete-toggle small"><input type="checkbox" name="{}" id="{}" class="form-check-input"{}> {}'
         '</label>\n    {}\n    {}\n  </td>\n</tr>\n',
-        " row-deleted" if deleted else "", row_cells(form, numbered=numbered),
+        " row-deleted" if deleted else "", row_cells(form, numbered=numbered, labels=labels),
         mark_safe("".join(esc(hidden) for hidden in form.hidden_fields())),  # noqa: S308
         delete.html_name, delete.auto_id, mark_safe(" checked") if deleted else "", _("删除"), attach,
         html_join('<div class="invalid-feedback d-block">{}</div>', ((e,) for e in form.non_field_errors())),
@@ -174,7 +185,8 @@ def editor_formset(context, formset, title="", add_label="", totals=False, numbe
     tests/reports/test_formset_tag.py compares it with the template it replaced, character for character."""
     columns, heads, empty = _empty_parts(formset, number_prefix)
     evidence = (context.get("report"), context.get("evidence_files"), evidence_kind) if evidence_kind else None
-    rows = "".join(_row(form, numbered=number_prefix, evidence=evidence) for form in formset)
+    labels = {}
+    rows = "".join(_row(form, numbered=number_prefix, evidence=evidence, labels=labels) for form in formset)
     number = ""
     if number_prefix:
         number = html(' data-number="{}"{}', number_prefix, mark_safe(' data-number-many="1"') if number_many else "")
