@@ -57,6 +57,11 @@ def _say_limit_in_chinese(field):
     ]
 
 
+def style_field(field, *, compact):
+    """Style one field as StyledFormMixin styles a form's (for fields built ahead and copied into forms)."""
+    _style(field, " form-control-sm" if compact else "")
+
+
 def _style(field, size):
     _say_limit_in_chinese(field)
     widget = field.widget

@@ -1,4 +1,6 @@
 """评分表: 自评得分 and 扣分原因 for every 三级 row of the year's rubric."""
+import copy
+import functools
 import json
 from dataclasses import dataclass
 from decimal import Decimal
@@ -8,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from reports.fields import CountField, LongTextField, ScoreField
-from reports.forms.base import EditorForm
+from reports.forms.base import EditorForm, style_field
 from reports.limits import text_limit
 from reports.validators import validate_group_total, validate_score
 from scoring.enums import RuleKind
@@ -114,6 +116,28 @@ def point_groups(indicators):
     return {lead: [by_id[lead], *members] for lead, members in groups.items() if lead in by_id}
 
 
+@functools.cache
+def _field_kinds():
+    """Each kind of the 评分表's fields, built and styled once per process: a page of 60 fields copies them (a
+    copy costs a third of building one). The labels are lazy: the same in every language."""
+    kinds = {
+        "score": ScoreField(label=_("自评得分")),
+        "reason": LongTextField(label=_("扣分原因和其他说明"), rows=1,
+                                max_length=text_limit("ScoreEntry", "deduction_reason")),
+        "check": forms.ChoiceField(label="", choices=CHECK_CHOICES, required=False),
+        "violations": CountField(label=""),
+    }
+    for field in kinds.values():
+        style_field(field, compact=ScoresForm.compact)
+    return kinds
+
+
+def _labelled(kind, label):
+    field = copy.deepcopy(kind)
+    field.label = label
+    return field
+
+
 class ScoresForm(EditorForm):
     """One pair of inputs per 三级 indicator; `indicators` come ordered, with parent and shared lead loaded."""
 
@@ -135,20 +159,15 @@ class ScoresForm(EditorForm):
                     initial.setdefault(check_name(indicator, index), "" if value is None else ("1" if value else "0"))
                 initial.setdefault(violations_name(indicator), inputs.get("violations"))
         super().__init__(*args, initial=initial, **kwargs)
+        kinds = _field_kinds()
         for indicator in self.indicators:
-            score = ScoreField(label=_("自评得分"))
-            reason = LongTextField(label=_("扣分原因和其他说明"), rows=1,
-                                   max_length=text_limit("ScoreEntry", "deduction_reason"))
-            self.fields[score_name(indicator)] = score
-            self.fields[reason_name(indicator)] = reason
+            self.fields[score_name(indicator)] = copy.deepcopy(kinds["score"])
+            self.fields[reason_name(indicator)] = copy.deepcopy(kinds["reason"])
             for index, item in enumerate(checklist_items(indicator)):
-                self.fields[check_name(indicator, index)] = forms.ChoiceField(
-                    label=item["label"], choices=CHECK_CHOICES, required=False,
-                )
+                self.fields[check_name(indicator, index)] = _labelled(kinds["check"], item["label"])
             if counts_violations(indicator):
-                self.fields[violations_name(indicator)] = CountField(
-                    label=(indicator.rule_params or {}).get("count_label") or _("不符合要求例数"),
-                )
+                self.fields[violations_name(indicator)] = _labelled(
+                    kinds["violations"], (indicator.rule_params or {}).get("count_label") or _("不符合要求例数"))
         self.style_widgets()
         self.groups = point_groups(self.indicators)
         for indicator in self.indicators:
