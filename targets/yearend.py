@@ -95,7 +95,7 @@ def targets_marker(report):
     found = list(
         Declaration.objects.filter(
             status=Status.APPROVED, department_id=report.department_id, year=report.evaluation_year.year,
-        ).values_list("pk", "revision")[:1]  # one declaration per department and year
+        ).order_by().values_list("pk", "revision")[:1]  # one per department and year: no order (and no join)
     )
     # Left on the report for report_targets in the same request: "none approved" needs no second query.
     report._no_approved_targets = not found

@@ -7,6 +7,7 @@ import copy
 import datetime
 import re
 
+from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
@@ -95,6 +96,18 @@ class StyledFormMixin:
                 widget = self.fields[name].widget
                 widget.attrs["class"] = widget.attrs.get("class", "") + " is-invalid"
                 widget.attrs["aria-invalid"] = "true"
+
+
+def editor_helper(form, layout):
+    """The FormHelper of an editor form laid out by `layout`: no <form> tag and no CSRF input (the editor's page
+    has them). `layout` may be shared by every instance of the form (the editor builds each once per process and
+    language; crispy's rendering reads layouts and never changes them)."""
+    helper = FormHelper()
+    helper.form = form  # as FormHelper(form) sets it, without building a default layout only to replace it
+    helper.form_tag = False
+    helper.disable_csrf = True
+    helper.layout = layout
+    return helper
 
 
 class EditorForm(StyledFormMixin, forms.Form):

@@ -1,12 +1,11 @@
 """封面和基本概况 (with 年度主要工作内容) and 四、评价人员 / 填报人."""
-from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from reports.fields import CountField, LongTextField
-from reports.forms.base import EditorForm, ForgivingDateField, RowForm, model_label, row_formset
+from reports.forms.base import EditorForm, ForgivingDateField, RowForm, editor_helper, model_label, row_formset
 from reports.limits import LIST_LIMITS, limit_of
 from reports.models import Evaluator, Report, Task
 from reports.validators import validate_headcount
@@ -20,6 +19,25 @@ def _char(name, **kwargs):
 
 def _text(model, name, rows=4):
     return LongTextField(label=model_label(model, name), rows=rows, max_length=limit_of(model, name))
+
+
+# The forms' layouts (one each, shared: reports.forms.base.editor_helper).
+COVER_LAYOUT = Layout(
+    Row(Column("evaluation_method", css_class="col-md-6"), Column("evaluation_body", css_class="col-md-6")),
+    Row(Column("report_date", css_class="col-md-6"), Column("issuer", css_class="col-md-6")),
+    Row(Column("contact_name", css_class="col-md-6"), Column("contact_phone", css_class="col-md-6")),
+    Row(
+        Column("staff_quota", css_class="col-6 col-md"), Column("actual_headcount", css_class="col-6 col-md"),
+        Column("in_service_count", css_class="col-6 col-md"), Column("retired_count", css_class="col-6 col-md"),
+        Column("temporary_count", css_class="col-6 col-md"),
+    ),
+    "functions",
+)
+
+SIGN_OFF_LAYOUT = Layout(
+    Row(Column("leader_name", css_class="col-md-6"), Column("leader_signed_on", css_class="col-md-6")),
+    Row(Column("filler_name", css_class="col-md-6"), Column("filler_phone", css_class="col-md-6")),
+)
 
 
 class CoverForm(EditorForm):
@@ -46,20 +64,7 @@ class CoverForm(EditorForm):
         self.fields["actual_headcount"].widget.attrs.update({
             "data-sum": " ".join(HEADCOUNT_PARTS), "data-sum-label": _("实有人数"), "data-integer": "1",
         })
-        self.helper = FormHelper(self)
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        self.helper.layout = Layout(
-            Row(Column("evaluation_method", css_class="col-md-6"), Column("evaluation_body", css_class="col-md-6")),
-            Row(Column("report_date", css_class="col-md-6"), Column("issuer", css_class="col-md-6")),
-            Row(Column("contact_name", css_class="col-md-6"), Column("contact_phone", css_class="col-md-6")),
-            Row(
-                Column("staff_quota", css_class="col-6 col-md"), Column("actual_headcount", css_class="col-6 col-md"),
-                Column("in_service_count", css_class="col-6 col-md"), Column("retired_count", css_class="col-6 col-md"),
-                Column("temporary_count", css_class="col-6 col-md"),
-            ),
-            "functions",
-        )
+        self.helper = editor_helper(self, COVER_LAYOUT)
 
     def clean(self):
         cleaned = super().clean()
@@ -87,13 +92,7 @@ class SignOffForm(EditorForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper(self)
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        self.helper.layout = Layout(
-            Row(Column("leader_name", css_class="col-md-6"), Column("leader_signed_on", css_class="col-md-6")),
-            Row(Column("filler_name", css_class="col-md-6"), Column("filler_phone", css_class="col-md-6")),
-        )
+        self.helper = editor_helper(self, SIGN_OFF_LAYOUT)
 
 
 class EvaluatorForm(RowForm):

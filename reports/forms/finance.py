@@ -1,5 +1,6 @@
 """二、收支情况 (four tables of 机构 rows) and 基础数据."""
-from crispy_forms.helper import FormHelper
+import functools
+
 from crispy_forms.layout import Column, Fieldset, Layout, Row
 from django import forms
 from django.core.exceptions import ValidationError
@@ -11,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from budgets import validators as bv
 from budgets.models import BaseData, ExpenditureRow, FixedAssetRow, IncomeRow, ThreePublicRow
 from reports.fields import CountField, MoneyField, PercentField
-from reports.forms.base import EditorForm, RowForm, model_label, row_formset
+from reports.forms.base import EditorForm, RowForm, editor_helper, model_label, row_formset
 from reports.limits import LIST_LIMITS, limit_of
 
 
@@ -112,19 +113,21 @@ BASE_GROUPS = (
 BASE_FIELDS = tuple(name for _legend, names in BASE_GROUPS for name in names)
 
 
+@functools.cache
+def _base_layout():
+    """The 基础数据 groups as fieldsets of columns (lazy legends: one layout for every language)."""
+    return Layout(*(
+        Fieldset(legend, Row(*(Column(name, css_class="col-sm-6 col-lg-4") for name in names)), css_class="base-group")
+        for legend, names in BASE_GROUPS
+    ))
+
+
 class _BaseDataForm(EditorForm):
     """基础数据: the figures the rubric's computed indicators need (万元 unless stated)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper(self)
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        self.helper.layout = Layout(*(
-            Fieldset(legend, Row(*(Column(name, css_class="col-sm-6 col-lg-4") for name in names)),
-                     css_class="base-group")
-            for legend, names in BASE_GROUPS
-        ))
+        self.helper = editor_helper(self, _base_layout())
 
     def clean(self):
         cleaned = super().clean()
