@@ -14,7 +14,7 @@ from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from reports.fields import ForgivingDecimalField, normalise_text
-from reports.forms.renderer import RENDERER
+from reports.forms.renderer import RENDERER, EditorBoundField
 
 DATE_RE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 
@@ -114,6 +114,7 @@ class EditorForm(StyledFormMixin, forms.Form):
     """A plain form of the editor (never a ModelForm: saving is the services' job)."""
 
     default_renderer = RENDERER  # plain inputs without the template engine (reports.forms.renderer)
+    bound_field_class = EditorBoundField  # and without the widget's context where it can
 
     def __init__(self, *args, **kwargs):
         cls = type(self)

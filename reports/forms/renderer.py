@@ -9,6 +9,8 @@ without errors (a formset's management form) is its inputs, as `div.html` prints
 """
 from html import escape as _escape
 
+from django import forms
+from django.forms.boundfield import BoundField
 from django.forms.renderers import DjangoTemplates
 from django.utils.functional import Promise
 from django.utils.safestring import SafeData, SafeString, mark_safe
@@ -139,3 +141,60 @@ class WidgetRenderer(DjangoTemplates):
 
 
 RENDERER = WidgetRenderer()
+
+
+# Exact widget classes BoundField.as_widget goes through without Widget.render (a subclass may build its own context).
+DIRECT = {forms.TextInput: render_input, forms.NumberInput: render_input, forms.HiddenInput: render_input,
+          forms.Textarea: render_textarea, forms.Select: None}
+
+
+def render_bound(bound):
+    """bound.as_widget() (BoundField.build_widget_attrs, then Widget.render with the WidgetRenderer) written in one
+    step for the widgets in DIRECT, or None for any other field: a 评分表 page renders 60 fields, and the context
+    Django builds for each (and the three reads of its errors) cost as much as the writing.
+    tests/reports/test_renderer.py compares it with Django for every field of every editor page."""
+    field, form = bound.field, bound.form
+    widget = field.widget
+    kind = type(widget)
+    if kind not in DIRECT or field.localize or widget.template_name not in FAST \
+            or not isinstance(form.renderer, WidgetRenderer):
+        return None
+    attrs = {}  # BoundField.build_widget_attrs, in its order
+    if field.required and form.use_required_attribute and widget.use_required_attribute(bound.initial):
+        attrs["required"] = True
+    if field.disabled:
+        attrs["disabled"] = True
+    errors = bound.errors
+    if errors and not widget.is_hidden:
+        attrs["aria-invalid"] = "true"
+    auto_id = bound.auto_id
+    if not widget.use_fieldset and not widget.attrs.get("aria-describedby") and auto_id and not widget.is_hidden:
+        described = [f"{auto_id}_helptext"] if bound.help_text else []
+        if errors:
+            described.append(f"{auto_id}_error")
+        if described:
+            attrs["aria-describedby"] = " ".join(described)
+    if auto_id and "id" not in widget.attrs:
+        attrs["id"] = auto_id
+    value = bound.value()
+    write = DIRECT[kind]
+    if write is None:  # a select: its options as Django groups them
+        html = render_select(widget.get_context(bound.html_name, value, attrs)["widget"])
+    else:
+        context = {"name": bound.html_name, "value": widget.format_value(value), "attrs": {**widget.attrs, **attrs}}
+        if write is render_input:
+            context["type"] = widget.input_type
+        html = write(context)
+    return None if html is None else mark_safe(html)  # noqa: S308 (escaped by the writers)
+
+
+class EditorBoundField(BoundField):
+    """The editor forms' BoundField: `{{ field }}` through render_bound where it can."""
+
+    def as_widget(self, widget=None, attrs=None, only_initial=False):
+        if widget is None and not attrs and not only_initial:
+            html = render_bound(self)
+            if html is not None:
+                return html
+        return super().as_widget(widget, attrs, only_initial)
+

@@ -116,6 +116,14 @@ def point_groups(indicators):
     return {lead: [by_id[lead], *members] for lead, members in groups.items() if lead in by_id}
 
 
+class CheckField(forms.ChoiceField):
+    """A checklist item's 符合 / 不符合: its choices are CHECK_CHOICES, never changed, so a copy shares them
+    (ChoiceField's own copy deep-copies them, lazy texts and all: three times the rest of the field)."""
+
+    def __deepcopy__(self, memo):
+        return forms.Field.__deepcopy__(self, memo)
+
+
 @functools.cache
 def _field_kinds():
     """Each kind of the 评分表's fields, built and styled once per process: a page of 60 fields copies them (a
@@ -124,7 +132,7 @@ def _field_kinds():
         "score": ScoreField(label=_("自评得分")),
         "reason": LongTextField(label=_("扣分原因和其他说明"), rows=1,
                                 max_length=text_limit("ScoreEntry", "deduction_reason")),
-        "check": forms.ChoiceField(label="", choices=CHECK_CHOICES, required=False),
+        "check": CheckField(label="", choices=CHECK_CHOICES, required=False),
         "violations": CountField(label=""),
     }
     for field in kinds.values():
