@@ -456,6 +456,35 @@ def machine_cpu():
     return sum(fields) - idle, sum(fields)
 
 
+def process_cpu(roots):
+    """{group: CPU seconds used so far} of the processes under each root pid in `roots` ({group: [pid, …]}), of
+    PostgreSQL's processes ("postgres") and of everything else on the machine ("other"), from /proc/<pid>/stat."""
+    ticks, parents, names = {}, {}, {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                text = stat.read()
+        except OSError:
+            continue  # exited meanwhile
+        name, rest = text[text.index("(") + 1:text.rindex(")")], text[text.rindex(")") + 2:].split()
+        pid = int(entry)
+        parents[pid], names[pid], ticks[pid] = int(rest[1]), name, int(rest[11]) + int(rest[12])
+    group_of = {}
+    for group, pids in roots.items():
+        for pid in pids:
+            group_of[pid] = group
+    used = dict.fromkeys([*roots, "postgres", "other"], 0)
+    for pid, tick in ticks.items():
+        node, group = pid, None
+        while node in parents and group is None:
+            group, node = group_of.get(node), parents[node]
+        used[group or ("postgres" if names[pid] == "postgres" else "other")] += tick
+    hertz = os.sysconf("SC_CLK_TCK")
+    return {group: value / hertz for group, value in used.items()}
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--duration", type=float, default=120, help="seconds of load (default 120)")
@@ -527,7 +556,9 @@ def main():
                                            daemon=True)
             jobs_thread.start()
         stats.measuring = True
+        roots = {"gunicorn": [server.pid], "job workers": [w.pid for w in workers], "load client": [os.getpid()]}
         began, client_cpu_before, machine_before = time.monotonic(), time.process_time(), machine_cpu()
+        processes_before = process_cpu(roots)
         clock.start(args.duration)
         print(f"Load: {args.clerks} clerks, {args.reviewers} reviewers, {args.duration:.0f} s, think "
               f"{args.think[0]:g}–{args.think[1]:g} s, gunicorn {args.workers} workers on 127.0.0.1:{port}", flush=True)
@@ -535,6 +566,7 @@ def main():
             thread.join(timeout=args.duration + 120)
         elapsed = time.monotonic() - began
         client_cpu, machine_after = time.process_time() - client_cpu_before, machine_cpu()
+        processes = {group: used - processes_before[group] for group, used in process_cpu(roots).items()}
         load_during = os.getloadavg()
         jobs = wait_jobs(started_jobs, 1800) if started_jobs else []
     finally:
@@ -550,6 +582,11 @@ def main():
     cores = os.cpu_count() or 1
     print(f"CPU during the run: the machine's {cores} cores {100 * busy / max(total, 1):.0f} % busy; this load client "
           f"(its {len(users)} threads) used {client_cpu:.0f} CPU s, {100 * client_cpu / max(elapsed, 0.001):.0f} % of one core")
+    served = sum(len(values) for label, values in stats.samples.items() if not label.endswith("(setup)"))
+    print("CPU seconds by process group during the run: " + ", ".join(
+        f"{group} {used:.0f}" for group, used in processes.items()) +
+        f"; gunicorn and PostgreSQL together {1000 * (processes['gunicorn'] + processes['postgres']) / max(served, 1):.0f}"
+        f" ms a request ({served} requests, the jobs' queries included)")
     rows = report(stats, elapsed)
     failed_jobs = [job for job in jobs if job[1] != "succeeded"]
     for kind, status, done, total, seconds, error in jobs:

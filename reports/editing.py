@@ -186,6 +186,18 @@ def _save_people(report, data):
     _sync_rows(report.evaluators, Evaluator, data.get("evaluators", []), ["name", "title", "unit"])
 
 
+# The parts of the interchange document each section's writer changes: a save reads and compares these alone,
+# before and after (tests/reports/test_editing.py checks that no other part of the whole document moves).
+SECTION_PARTS = {
+    "cover": ("cover", "overview", "tasks"),
+    "finance": ("income", "expenditure", "three_public", "fixed_assets"),
+    "base-data": ("base_data",),
+    "goals": ("qualitative_goals", "quantitative"),
+    "scores": ("scores",),
+    "narrative": ("narrative",),
+    "people": ("signoff", "evaluators"),
+}
+
 WRITERS = {
     "cover": _save_cover,
     "finance": _save_finance,
@@ -214,9 +226,10 @@ class _Unchanged(Exception):
     """Raised inside the save's transaction to undo the revision claim when the writes changed nothing."""
 
 
-def _state(report):
-    """What a save may change: the interchange document and the 绩效目标完成情况 rows (not in the document)."""
-    return report_export(report), results_snapshot(report)
+def _state(report, section):
+    """What a save of `section` may change: its parts of the interchange document and, for the goals, the
+    绩效目标完成情况 rows (not in the document)."""
+    return report_export(report, parts=SECTION_PARTS[section]), results_snapshot(report) if section == "goals" else None
 
 
 def _same_text(value):
@@ -261,9 +274,9 @@ def report_save_section(*, report, section, data, revision, by, changes=()):
     try:
         with transaction.atomic():
             new_revision = _claim_revision(report, revision)
-            before = _state(report)
+            before = _state(report, section)
             WRITERS[section](report, data)
-            after = _state(report)
+            after = _state(report, section)
             if _unchanged(before, after):
                 raise _Unchanged
             record_edit(report=report, by=by, section=section, before=before[0], after=after[0],

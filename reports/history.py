@@ -83,12 +83,14 @@ def record_edit(*, report, by, section, before, after, revision=None):
 
 
 @contextmanager
-def edit_recorded(*, report, by, section, revision):
+def edit_recorded(*, report, by, section, revision, parts=None):
     """Record what the enclosed writes change in `report` as one ReportEdit at `revision`.
 
     Exports the report before and after the block (inside the caller's transaction); nothing is
-    recorded when the block raises or changes nothing.
+    recorded when the block raises or changes nothing. `parts`: the only parts of the document the block can
+    change (report_export's `parts`), when the caller knows them: only those are read and compared.
     """
-    before = report_export(report)
+    before = report_export(report, parts=parts)
     yield
-    record_edit(report=report, by=by, section=section, before=before, after=report_export(report), revision=revision)
+    record_edit(report=report, by=by, section=section, before=before, after=report_export(report, parts=parts),
+                revision=revision)

@@ -142,7 +142,7 @@ def report_set_review_scores(*, report, rows, revision, by):
         errors = review_rows_check(indicators, entries, merged, step=report.evaluation_year.score_step)
         if errors:
             raise ValidationError(errors)
-        with edit_recorded(report=report, by=by, section="review-scores", revision=new_revision):
+        with edit_recorded(report=report, by=by, section="review-scores", revision=new_revision, parts=("scores",)):
             create, update = [], []
             for indicator_id, (score, note) in values.items():
                 entry = entries.get(indicator_id)
@@ -176,7 +176,7 @@ def report_save_opinion(*, report, opinion, revision, by):
     opinion = (opinion or "").strip()
     with transaction.atomic():
         new_revision = _claim(report, revision, report.status)
-        with edit_recorded(report=report, by=by, section=section, revision=new_revision):
+        with edit_recorded(report=report, by=by, section=section, revision=new_revision, parts=("signoff",)):
             Report.objects.filter(pk=report.pk).update(**{field: opinion})
         audit_record(event=Event.REPORT_EDIT, user=by, obj=report,
                      detail=_describe(_("保存%(caption)s") % {"caption": caption}, [], revision, new_revision))

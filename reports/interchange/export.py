@@ -45,59 +45,89 @@ def _one_to_one(report, name):
         return None
 
 
-def report_export(report):
+# The report's relations each top-level part of the document reads (prefetched only when the part is asked for).
+PART_RELATIONS = {
+    "tasks": "tasks",
+    **{key: rel for key, _model, rel, _money in TABLES},
+    **{key: rel for key, _model, rel, _names in LISTS},
+    "scores": "scores",
+}
+
+
+def report_export(report, parts=None):
     """The whole report as a JSON-ready dict, keys in the documented order.
 
     Money and scores are strings with two decimals, blanks are null; `scores` lists every 三级
     row of the year's rubric in rubric order (a row never scored exports as blank); `status` and
     `derived` (totals and 评价等次 from reports.selectors.report_score_totals) are for reading only.
+
+    `parts`: only these top-level parts (of cover, overview, tasks, the four tables, base_data, the lists,
+    signoff, narrative and scores) after the header (format to status), each exactly as the whole document
+    holds it, read with only the queries they need; no evidence, followup or derived. A section's save compares
+    the parts it writes (reports.editing.SECTION_PARTS).
     """
+    wanted = None if parts is None else frozenset(parts)
+
+    def want(key):
+        return wanted is None or key in wanted
+
+    relations = [rel for key, rel in PART_RELATIONS.items() if want(key)]
     report = (
-        Report.objects.select_related("evaluation_year__rubric", "department", "base_data", "narrative")
-        .prefetch_related(
-            "tasks", "qualitative_goals", "quantitative_indicators", "evaluators", "scores",
-            "evaluation_year__grade_bands", *(rel for _key, _model, rel, _money in TABLES),
-        )
+        Report.objects.select_related(
+            "evaluation_year__rubric", "department", *(name for name in ("base_data", "narrative") if want(name)))
+        .prefetch_related(*relations, *(("evaluation_year__grade_bands",) if wanted is None else ()))
         .get(pk=report.pk)
     )
-    entries = {entry.indicator_id: entry for entry in report.scores.all()}
-    indicators = list(report.evaluation_year.rubric.indicators.filter(level=3).order_by("order"))
-    narrative = _one_to_one(report, "narrative")
-    totals = report_score_totals(report)
     doc = {
         "format": FORMAT_NAME,
         "version": FORMAT_VERSION,
         "year": report.evaluation_year.year,
         "department": {"code": report.department.code, "name": report.department.name},
         "status": report.status,
-        "cover": _dump(report, REPORT_SPECS, COVER),
-        "overview": _dump(report, REPORT_SPECS, OVERVIEW),
-        "tasks": [task.text for task in report.tasks.all()],
     }
+    if want("cover"):
+        doc["cover"] = _dump(report, REPORT_SPECS, COVER)
+    if want("overview"):
+        doc["overview"] = _dump(report, REPORT_SPECS, OVERVIEW)
+    if want("tasks"):
+        doc["tasks"] = [task.text for task in report.tasks.all()]
     for key, _model, rel, _money in TABLES:
-        doc[key] = [_dump(row, TABLE_SPECS[key]) for row in getattr(report, rel).all()]
-    base_data = _one_to_one(report, "base_data")
-    doc["base_data"] = (
-        _dump(base_data, BASE_DATA_SPECS, BASE_DATA) if base_data else _blank(BaseData, BASE_DATA_SPECS, BASE_DATA)
-    )
+        if want(key):
+            doc[key] = [_dump(row, TABLE_SPECS[key]) for row in getattr(report, rel).all()]
+    if want("base_data"):
+        base_data = _one_to_one(report, "base_data")
+        doc["base_data"] = (
+            _dump(base_data, BASE_DATA_SPECS, BASE_DATA) if base_data else _blank(BaseData, BASE_DATA_SPECS, BASE_DATA)
+        )
     for key, _model, rel, _names in LISTS:
-        doc[key] = [_dump(row, LIST_SPECS[key]) for row in getattr(report, rel).all()]
-    doc["signoff"] = _dump(report, REPORT_SPECS, SIGNOFF)
-    doc["narrative"] = (
-        _dump(narrative, NARRATIVE_SPECS, NARRATIVE) if narrative else _blank(Narrative, NARRATIVE_SPECS, NARRATIVE)
-    )
+        if want(key):
+            doc[key] = [_dump(row, LIST_SPECS[key]) for row in getattr(report, rel).all()]
+    if want("signoff"):
+        doc["signoff"] = _dump(report, REPORT_SPECS, SIGNOFF)
+    if want("narrative"):
+        narrative = _one_to_one(report, "narrative")
+        doc["narrative"] = (
+            _dump(narrative, NARRATIVE_SPECS, NARRATIVE) if narrative else _blank(Narrative, NARRATIVE_SPECS, NARRATIVE)
+        )
+    if not (want("scores") or wanted is None):
+        return doc
+    entries = {entry.indicator_id: entry for entry in report.scores.all()}
+    indicators = list(report.evaluation_year.rubric.indicators.filter(level=3).order_by("order"))
     blank_score = _blank(ScoreEntry, SCORE_SPECS, SCORE_VALUES)
     doc["scores"] = [
         {"code": indicator.code, **(_dump(entry, SCORE_SPECS, SCORE_VALUES) if entry else blank_score)}
         for indicator in indicators
         for entry in [entries.get(indicator.pk)]
     ]
+    if wanted is not None:
+        return doc
     evidence = _evidence(report, indicators)
     if evidence:
         doc["evidence"] = evidence
     followup = _followup(report)
     if followup:
         doc["followup"] = followup
+    totals = report_score_totals(report)
     doc["derived"] = {
         "self_total": SCORE_AMOUNT.dump(totals["self_total"]),
         "review_total": SCORE_AMOUNT.dump(totals["review_total"]),
