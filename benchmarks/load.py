@@ -503,7 +503,8 @@ def main():
                         help="approved reports whose PDFs the ZIP job packs (default 20)")
     parser.add_argument("--job-workers", type=int, default=2, help="job worker processes (default 2)")
     parser.add_argument("--job-nice", type=int, default=0,
-                        help="niceness of the job workers (default 0: they compete with gunicorn for the cores)")
+                        help="niceness added to the job workers' own (JOBS_WORKER_NICE, 10 unless the environment "
+                             "sets it; default 0)")
     parser.add_argument("--jobs-at", type=float, default=10, metavar="S",
                         help="start the workbook and ZIP jobs S seconds into the run (default 10; negative: none)")
     args = parser.parse_args()

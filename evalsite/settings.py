@@ -217,6 +217,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 JOBS_HEARTBEAT_SECONDS = int(os.environ.get("JOBS_HEARTBEAT_SECONDS", "10"))
 JOBS_WORKER_STALE_SECONDS = int(os.environ.get("JOBS_WORKER_STALE_SECONDS", "120"))
 JOBS_MAX_ATTEMPTS = int(os.environ.get("JOBS_MAX_ATTEMPTS", "3"))
+# A job worker lowers its own scheduling priority by this niceness when it starts, so that on a machine it
+# shares with the app servers (make run, a small office) people's pages come before a yearly workbook; 0 keeps it.
+JOBS_WORKER_NICE = int(os.environ.get("JOBS_WORKER_NICE", "10"))
 # Periodic chores the workers' heartbeat runs (jobs.chores), seconds between runs; 0 turns one off.
 JOBS_CHORE_SECONDS = {
     "audit_anchor": int(os.environ.get("JOBS_AUDIT_ANCHOR_SECONDS", "3600")),

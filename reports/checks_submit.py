@@ -99,7 +99,8 @@ def check_data_for(reports):
         to_attr="current_evidence",
     )
     prefetch_related_objects(reports, *RELATIONS, "department__bureau", third_level, current_evidence)
-    targets = targets_for_reports(reports)
+    # No query for a report whose targets_marker (an editor page reads it first) has just found none approved.
+    targets = targets_for_reports([r for r in reports if not getattr(r, "_no_approved_targets", False)])
     return {
         report.pk: {**_report_data(report), "targets": results_check_data(targets.get(report.pk))}
         for report in reports

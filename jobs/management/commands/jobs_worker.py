@@ -36,11 +36,19 @@ class Heartbeat(threading.Thread):
             connection.close()
 
 
+def lower_priority(niceness):
+    """Add `niceness` to this process's (JOBS_WORKER_NICE): its jobs then take the cores the app servers leave.
+    Not the idle class (SCHED_IDLE): a worker starved outright would miss its heartbeat and be taken for dead."""
+    if niceness > 0:
+        os.nice(niceness)
+
+
 class Command(db_worker.Command):
     help = "Run background jobs (django-tasks-db worker with a heartbeat and recovery of dead workers' jobs)"
 
     def handle(self, *args, **options):
         options.setdefault("worker_id", db_worker.get_random_string(32))
+        lower_priority(settings.JOBS_WORKER_NICE)
         heartbeat = Heartbeat(options["worker_id"])
         heartbeat.start()
         try:
