@@ -1,5 +1,6 @@
 """Creating rubrics and evaluation years."""
 import json
+import time
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -81,6 +82,27 @@ def rubric_scored_rows(rubric_id):
         if indicator.level == Level.THIRD:
             rows.append(indicator)
     return rows
+
+
+# {(rubric pk, created_at): (kept until, rows)}: the 三级 rows of frozen rubrics, per process.
+_FROZEN_ROWS = {}
+FROZEN_ROWS_SECONDS = 600
+
+
+def frozen_rubric_scored_rows(rubric):
+    """rubric_scored_rows(rubric.pk) for a rubric whose year has reports, kept per process for
+    FROZEN_ROWS_SECONDS: such a rubric no longer changes (scoring.admin refuses every change to it once
+    rubric_is_frozen), so the 评分表 page need not read it on every request. Keyed by its creation time too,
+    so a new rubric that reuses a pk is read afresh; a change made outside the admin shows within the period.
+    The rows are shared between requests: read them, never change them."""
+    key, now = (rubric.pk, rubric.created_at), time.monotonic()
+    kept = _FROZEN_ROWS.get(key)
+    if kept is None or kept[0] < now:
+        for stale in [k for k, (until, _rows) in _FROZEN_ROWS.items() if until < now]:
+            _FROZEN_ROWS.pop(stale, None)
+        kept = (now + FROZEN_ROWS_SECONDS, tuple(rubric_scored_rows(rubric.pk)))
+        _FROZEN_ROWS[key] = kept
+    return kept[1]
 
 
 @transaction.atomic

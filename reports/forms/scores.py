@@ -1,5 +1,4 @@
 """评分表: 自评得分 and 扣分原因 for every 三级 row of the year's rubric."""
-import copy
 import functools
 import json
 from dataclasses import dataclass
@@ -140,8 +139,28 @@ def _field_kinds():
     return kinds
 
 
+def _shallow(obj):
+    """copy.copy(obj) for a field or widget (plain attributes, no __copy__ or __getstate__ of their own) without
+    copy's reduce protocol."""
+    clone = object.__new__(type(obj))
+    clone.__dict__.update(obj.__dict__)
+    return clone
+
+
+def fresh_copy(kind):
+    """copy.deepcopy(kind) for the prototypes of _field_kinds, written out: what Field.__deepcopy__ (a copy with
+    its own widget, error messages and validators) and Widget.__deepcopy__ (its own attrs) do, without deepcopy's
+    memo and copy's reduce protocol. A page copies 60 of them. tests/reports/test_forms.py compares both."""
+    field = _shallow(kind)
+    widget = field.widget = _shallow(kind.widget)
+    widget.attrs = kind.widget.attrs.copy()  # the one select (CheckField's) shares its fixed choices, as the field does
+    field.error_messages = kind.error_messages.copy()
+    field.validators = kind.validators[:]
+    return field
+
+
 def _labelled(kind, label):
-    field = copy.deepcopy(kind)
+    field = fresh_copy(kind)
     field.label = label
     return field
 
@@ -169,8 +188,8 @@ class ScoresForm(EditorForm):
         super().__init__(*args, initial=initial, **kwargs)
         kinds = _field_kinds()
         for indicator in self.indicators:
-            self.fields[score_name(indicator)] = copy.deepcopy(kinds["score"])
-            self.fields[reason_name(indicator)] = copy.deepcopy(kinds["reason"])
+            self.fields[score_name(indicator)] = fresh_copy(kinds["score"])
+            self.fields[reason_name(indicator)] = fresh_copy(kinds["reason"])
             for index, item in enumerate(checklist_items(indicator)):
                 self.fields[check_name(indicator, index)] = _labelled(kinds["check"], item["label"])
             if counts_violations(indicator):

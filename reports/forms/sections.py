@@ -30,7 +30,7 @@ from reports.limits import quantitative_count_problems
 from reports.models import Narrative
 from reports.narrative import TEXT_FIELDS
 from scoring.inputs import report_mirrors
-from scoring.services import rubric_scored_rows
+from scoring.services import frozen_rubric_scored_rows
 from targets.forms import ResultsForm
 from targets.yearend import report_targets
 
@@ -275,7 +275,7 @@ class ScoresSection(Section):
 
     def build(self, data):
         year = self.report.evaluation_year
-        indicators = rubric_scored_rows(year.rubric_id)
+        indicators = frozen_rubric_scored_rows(year.rubric)  # the report exists: its year's rubric is frozen
         entries = {entry.indicator_id: entry for entry in self.report.scores.all()}
         form = ScoresForm(data, prefix="scores", indicators=indicators, entries=entries, step=year.score_step)
         self.bands = [(band.label, band.min_score) for band in year.grade_bands.all()]

@@ -191,3 +191,26 @@ def test_compare_lists_each_field_that_differs_with_both_values():
     assert differences[1] == ("年度主要工作内容 第1行 · 任务内容", "负责全区新闻报道计划的制定实施，组织协调全区重大新闻宣传报道；", "只有一项任务")
     assert [d[0] for d in differences[2:]] == [f"年度主要工作内容 第{n}行 · 任务内容" for n in range(2, 6)]
     assert [d[2] for d in differences[2:]] == [""] * 4
+
+
+def _state(field):
+    """A form field's and its widget's attributes, with the objects a copy must not share named by identity."""
+    widget = field.widget
+    return ({k: v for k, v in vars(field).items() if k != "widget"}, type(widget), vars(widget))
+
+
+@pytest.mark.parametrize("kind", ["score", "reason", "check", "violations"])
+def test_a_fresh_copy_of_a_scores_field_is_its_deep_copy_and_shares_nothing_it_may_change(kind):
+    import copy
+
+    from reports.forms.scores import CHECK_CHOICES, _field_kinds, fresh_copy
+
+    proto = _field_kinds()[kind]
+    fresh, deep = fresh_copy(proto), copy.deepcopy(proto)
+
+    assert _state(fresh) == _state(deep)
+    for changeable in ("widget", "error_messages", "validators"):
+        assert getattr(fresh, changeable) is not getattr(proto, changeable)
+    assert fresh.widget.attrs is not proto.widget.attrs
+    if hasattr(proto.widget, "choices"):  # CheckField's fixed choices, shared as by its own deepcopy
+        assert fresh.widget.choices == proto.widget.choices == list(CHECK_CHOICES)

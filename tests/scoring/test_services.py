@@ -7,6 +7,7 @@ from scoring.framework import DEFINITIONS
 from scoring.rules import FIGURE_LABELS
 from scoring.services import (
     RUBRIC_TEMPLATES,
+    frozen_rubric_scored_rows,
     rubric_get_or_create_default,
     rubric_get_or_create_template,
     rubric_nodes_from_data,
@@ -47,6 +48,28 @@ def test_scored_rows_are_the_third_level_rows_with_their_parents_and_leads_in_on
     assert linked == [(r.code, r.parent.code, r.parent.parent.code, r.shares_points_with_id and r.shares_points_with.code,
                        r.max_points) for r in joined]
     assert len(linked) == len(joined) > 0
+
+
+def test_a_frozen_rubrics_rows_are_read_once_per_period_and_a_new_rubric_afresh(django_assert_num_queries, monkeypatch):
+    from scoring import services
+
+    rubric = rubric_get_or_create_template(sorted(RUBRIC_TEMPLATES)[0])
+    with django_assert_num_queries(1):
+        first = frozen_rubric_scored_rows(rubric)
+    with django_assert_num_queries(0):
+        again = frozen_rubric_scored_rows(rubric)
+    assert again is first and [r.code for r in first] == [r.code for r in rubric_scored_rows(rubric.pk)]
+
+    copy = type(rubric).objects.get(pk=rubric.pk)
+    copy.created_at = copy.created_at.replace(year=2000)  # a new rubric that got the same pk
+    with django_assert_num_queries(1):
+        assert frozen_rubric_scored_rows(copy) is not first
+
+    monkeypatch.setattr(services, "FROZEN_ROWS_SECONDS", -1)  # what is kept from now on has expired at once
+    copy.created_at = copy.created_at.replace(year=2001)
+    frozen_rubric_scored_rows(copy)
+    with django_assert_num_queries(1):
+        frozen_rubric_scored_rows(copy)
 
 
 def test_default_rubric_is_created_once():
