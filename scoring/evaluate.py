@@ -17,7 +17,7 @@ from scoring import framework, rules, target_rules
 from scoring.enums import Level, RuleKind
 from scoring.flags import flag_reasons
 from scoring.grades import score_totals
-from scoring.inputs import report_entries, report_figures
+from scoring.inputs import entry_values, report_entries, report_figures
 from scoring.services import rubric_nodes_from_db
 
 ZERO = Decimal(0)
@@ -263,11 +263,13 @@ def evaluate(nodes, figures, entries, bands=()):
                       problems=_problems(rows))
 
 
-def report_evaluate(report):
-    """Gather `report`'s figures and entries and apply its year's rubric (reads only)."""
+def report_evaluate(report, entries=None):
+    """Gather `report`'s figures and entries (`entries`: already read, as report_entries gives them) and apply
+    its year's rubric (reads only)."""
     year = report.evaluation_year
     bands = [(band.label, band.min_score) for band in year.grade_bands.all()]
-    return evaluate(rubric_nodes_from_db(year.rubric), report_figures(report), report_entries(report), bands)
+    entries = report_entries(report) if entries is None else entries
+    return evaluate(rubric_nodes_from_db(year.rubric), report_figures(report), entries, bands)
 
 
 @transaction.atomic
@@ -276,14 +278,23 @@ def report_score(*, report):
 
     Creates the missing ScoreEntry rows (one per 三级 indicator of the year's rubric) and touches no
     other field, so a clerk's 自评得分 saved meanwhile is kept. Returns the ScoreSheet.
-    """
-    ids = dict(report.evaluation_year.rubric.indicators.filter(level=Level.THIRD).values_list("code", "pk"))
-    existing = set(ScoreEntry.objects.filter(report=report).values_list("indicator_id", flat=True))
-    ScoreEntry.objects.bulk_create(
-        [ScoreEntry(report=report, indicator_id=pk) for pk in ids.values() if pk not in existing]
-    )
-    sheet = report_evaluate(report)
-    entries = {e.indicator_id: e for e in ScoreEntry.objects.filter(report=report).order_by("pk").select_for_update()}
+
+    The rows are locked and read once, before the evaluation, which takes them from there."""
+    codes = dict(report.evaluation_year.rubric.indicators.filter(level=Level.THIRD).values_list("pk", "code"))
+
+    def locked():
+        return {e.indicator_id: e for e in ScoreEntry.objects.filter(report=report).order_by("pk").select_for_update()}
+
+    entries = locked()
+    missing = [ScoreEntry(report=report, indicator_id=pk) for pk in codes if pk not in entries]
+    if missing:
+        ScoreEntry.objects.bulk_create(missing)
+        entries = locked()
+    plain = None  # an entry of a row outside the rubric's 三级 rows: report_entries reads it with its indicator
+    if all(indicator_id in codes for indicator_id in entries):
+        plain = {codes[indicator_id]: entry_values(entry) for indicator_id, entry in entries.items()}
+    sheet = report_evaluate(report, entries=plain)
+    ids = {code: pk for pk, code in codes.items()}
     changed = []
     for row in sheet.rows:
         entry = entries[ids[row.code]]

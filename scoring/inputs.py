@@ -111,17 +111,19 @@ def report_figures(report):
     )
 
 
+def entry_values(entry):
+    """One ScoreEntry as the scoring engine reads it."""
+    return {
+        "self_score": entry.self_score,
+        "review_score": entry.review_score,
+        "deduction_reason": entry.deduction_reason,
+        "inputs": entry.inputs or {},
+    }
+
+
 def report_entries(report):
     """The report's ScoreEntry rows as plain dicts keyed by indicator code."""
-    return {
-        entry.indicator.code: {
-            "self_score": entry.self_score,
-            "review_score": entry.review_score,
-            "deduction_reason": entry.deduction_reason,
-            "inputs": entry.inputs or {},
-        }
-        for entry in report.scores.select_related("indicator")
-    }
+    return {entry.indicator.code: entry_values(entry) for entry in report.scores.select_related("indicator")}
 
 
 # --- 基础数据 figures the 收支 tables also hold ----------------------------------------------------
