@@ -187,7 +187,7 @@ def _save_people(report, data):
 
 
 # The parts of the interchange document each section's writer changes: a save reads and compares these alone,
-# before and after (tests/reports/test_editing.py checks that no other part of the whole document moves).
+# before and after (tests/reports/test_section_parts.py checks that no other part of the whole document moves).
 SECTION_PARTS = {
     "cover": ("cover", "overview", "tasks"),
     "finance": ("income", "expenditure", "three_public", "fixed_assets"),
