@@ -122,9 +122,8 @@ class EditorForm(StyledFormMixin, forms.Form):
             # The class's own styled copy of its fields, once per process: each form copies its fields from
             # them, so a page of 30 rows does not style 150 widgets again (the parent's fields stay as they are).
             fields = copy.deepcopy(cls.base_fields)
-            size = " form-control-sm" if cls.compact else ""
             for field in fields.values():
-                _style(field, size)
+                style_field(field, compact=cls.compact)
             cls.base_fields, cls._fields_styled = fields, True
         super().__init__(*args, **kwargs)
         self.style_widgets()

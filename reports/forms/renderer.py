@@ -197,4 +197,3 @@ class EditorBoundField(BoundField):
             if html is not None:
                 return html
         return super().as_widget(widget, attrs, only_initial)
-
