@@ -290,9 +290,8 @@ def report_score(*, report):
     if missing:
         ScoreEntry.objects.bulk_create(missing)
         entries = locked()
-    plain = None  # an entry of a row outside the rubric's 三级 rows: report_entries reads it with its indicator
-    if all(indicator_id in codes for indicator_id in entries):
-        plain = {codes[indicator_id]: entry_values(entry) for indicator_id, entry in entries.items()}
+    # evaluate reads the entries of the rubric's 三级 rows only (the save refuses any other row).
+    plain = {codes[pk]: entry_values(entry) for pk, entry in entries.items() if pk in codes}
     sheet = report_evaluate(report, entries=plain)
     ids = {code: pk for pk, code in codes.items()}
     changed = []

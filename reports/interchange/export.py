@@ -109,7 +109,7 @@ def report_export(report, parts=None):
         doc["narrative"] = (
             _dump(narrative, NARRATIVE_SPECS, NARRATIVE) if narrative else _blank(Narrative, NARRATIVE_SPECS, NARRATIVE)
         )
-    if not (want("scores") or wanted is None):
+    if not want("scores"):
         return doc
     entries = {entry.indicator_id: entry for entry in report.scores.all()}
     indicators = list(report.evaluation_year.rubric.indicators.filter(level=3).order_by("order"))
