@@ -52,10 +52,12 @@ class User(VisibleNamesMixin, AbstractUser):
         return bool(self.admin_role) or self.is_superuser
 
     def has_perm(self, perm, obj=None):
-        """Django lets an active superuser pass every check; business predicates (django-rules, e.g.
-        reports.edit_report) never pass on is_superuser. A superuser keeps the admin site's model
-        permissions (a model-level check without an object)."""
-        if self.is_superuser and _is_business_permission(perm, obj):
+        """Business predicates (django-rules, e.g. reports.edit_report) are asked of django-rules alone: no other
+        backend grants them (ModelBackend and the 三员 roles hold model permissions only), and ModelBackend would
+        read the user's and groups' permission rows for a check without an object (the navbar's on every page).
+        They never pass on is_superuser. Everything else as Django has it: a superuser keeps the admin site's
+        model permissions (a model-level check without an object)."""
+        if _is_business_permission(perm, obj):
             return self.is_active and rules.has_perm(perm, self, obj)
         return super().has_perm(perm, obj)
 

@@ -22,7 +22,7 @@ from reports.enums import Category, Status
 from reports.models import Report
 from reports.narrative import TEXT_FIELDS
 from reports.workflow import move
-from scoring.models import Indicator
+from scoring.services import frozen_rubric_scored_rows
 from targets.yearend import results_check_data, targets_for_reports, targets_marker
 
 TABLE_RELATIONS = {
@@ -43,15 +43,11 @@ def _row_values(row, exclude=("id", "report", "order")):
     return {f.name: getattr(row, f.name) for f in row._meta.fields if f.name not in exclude}
 
 
-def _report_data(report):
+def _report_data(report, third_level, evidence):
+    """`third_level`: the rubric's 三级 rows; `evidence`: {row code: current 佐证材料}."""
     entries = {e.indicator_id: e for e in report.scores.all()}
-    # 佐证材料 per 评分表 row (evidence.Evidence through its reverse relation; prefetched as current_evidence).
-    evidence = {}
-    for row in getattr(report, "current_evidence", ()):
-        if row.indicator_id:
-            evidence[row.indicator_id] = evidence.get(row.indicator_id, 0) + 1
     scores = []
-    for indicator in report.evaluation_year.rubric.third_level:
+    for indicator in third_level:
         entry = entries.get(indicator.pk)
         scores.append({
             "code": indicator.code, "label": indicator.label, "points": indicator.max_points,
@@ -63,7 +59,7 @@ def _report_data(report):
             "suggestion_trace": entry.suggestion_trace if entry else "",
             "flagged": entry.flagged if entry else False,
             "requires_evidence": indicator.requires_evidence,
-            "evidence_count": evidence.get(indicator.pk, 0),
+            "evidence_count": evidence.get(indicator.code, 0),
         })
     quantitative = {c.value: [] for c in Category}
     for row in report.quantitative_indicators.all():
@@ -86,25 +82,41 @@ def _report_data(report):
     }
 
 
-def check_data_for(reports):
-    """{report pk: plain data} for `reports` (Report objects with evaluation_year and department loaded)."""
-    reports = list(reports)
-    third_level = Prefetch(
-        "evaluation_year__rubric__indicators",
-        queryset=Indicator.objects.filter(level=3).select_related("shares_points_with").order_by("order"),
-        to_attr="third_level",
-    )
+def _evidence_by_code(report, third_level):
+    """{评分表 row code: current 佐证材料} from the current_evidence prefetch (evidence.Evidence through its
+    reverse relation; a file on a row names its indicator, any other none)."""
+    codes, counts = {row.pk: row.code for row in third_level}, {}
+    for row in report.current_evidence:
+        code = codes.get(row.indicator_id)
+        if code is not None:
+            counts[code] = counts.get(code, 0) + 1
+    return counts
+
+
+def check_data_for(reports, evidence=None):
+    """{report pk: plain data} for `reports` (Report objects with evaluation_year and department loaded).
+
+    `evidence`: {report pk: EvidenceState} for reports whose files the page has read already (evidence_state);
+    the others' are read here. A report exists, so its year's rubric is frozen (scoring.services.frozen_rubric)."""
+    reports, evidence = list(reports), evidence or {}
     current_evidence = Prefetch(
         "evidence_files", queryset=Report._meta.get_field("evidence_files").related_model.objects.current(),
         to_attr="current_evidence",
     )
-    prefetch_related_objects(reports, *RELATIONS, "department__bureau", third_level, current_evidence)
+    prefetch_related_objects(reports, *RELATIONS, "department__bureau", "evaluation_year__rubric")
+    prefetch_related_objects([r for r in reports if r.pk not in evidence], current_evidence)
     # No query for a report whose targets_marker (an editor page reads it first) has just found none approved.
     targets = targets_for_reports([r for r in reports if not getattr(r, "_no_approved_targets", False)])
-    return {
-        report.pk: {**_report_data(report), "targets": results_check_data(targets.get(report.pk))}
-        for report in reports
-    }
+    data = {}
+    for report in reports:
+        third_level, state = frozen_rubric_scored_rows(report.evaluation_year.rubric), evidence.get(report.pk)
+        by_code = _evidence_by_code(report, third_level) if state is None else {
+            key.removeprefix("scores/"): count for key, count in state.counts.items() if key.startswith("scores/")
+        }
+        data[report.pk] = {
+            **_report_data(report, third_level, by_code), "targets": results_check_data(targets.get(report.pk)),
+        }
+    return data
 
 
 @dataclass
@@ -126,18 +138,18 @@ class ReportCheck:
         return {key: [p for p in self.problems if p.section == key] for key in SECTION_KEYS}
 
 
-def checks_for(reports):
-    """{report pk: ReportCheck} for many reports at once."""
+def checks_for(reports, evidence=None):
+    """{report pk: ReportCheck} for many reports at once (`evidence` as check_data_for takes it)."""
     checks = {}
-    for pk, data in check_data_for(reports).items():
+    for pk, data in check_data_for(reports, evidence).items():
         problems = report_problems(data)
         checks[pk] = ReportCheck(problems=problems, states=section_states(data, problems))
     return checks
 
 
-def report_check(report):
-    """The ReportCheck of one report."""
-    return checks_for([report])[report.pk]
+def report_check(report, evidence=None):
+    """The ReportCheck of one report (`evidence`: its EvidenceState, when the page has read it)."""
+    return checks_for([report], None if evidence is None else {report.pk: evidence})[report.pk]
 
 
 # A backstop only: every change the check reads moves a part of the key (see _check_key).
@@ -210,7 +222,7 @@ def report_check_cached(report, evidence=None):
     key = _check_key(report, evidence)
     result = cache.get(key)
     if result is None:
-        result = report_check(report)
+        result = report_check(report, evidence)
         cache.set(key, result, CHECK_CACHE_SECONDS)
     return result
 

@@ -24,6 +24,7 @@ from reports.models import Evaluator, Narrative, QualitativeGoal, QuantitativeIn
 from reports.narrative import TEXT_FIELDS
 from reports.validators import validate_group_total, validate_headcount, validate_score
 from scoring.evaluate import report_score, row_suggestion
+from scoring.services import frozen_rubric_scored_rows
 from targets.yearend import results_snapshot, results_write
 
 logger = logging.getLogger(__name__)
@@ -66,10 +67,10 @@ def _sync_rows(manager, model, rows, fields):
     """Make the report's rows of `model` exactly `rows` (dicts with optional `id`), in that order.
 
     Rows whose id is not one of this report's rows are created anew, so a forged id cannot touch
-    another report's data.
+    another report's data. Only the rows and fields that differ are written (a save usually changes one cell).
     """
     existing = {row.pk: row for row in manager.all()}
-    keep, create, update = set(), [], []
+    keep, create, update, changed_fields = set(), [], [], set()
     for position, values in enumerate(rows, start=1):
         row = existing.get(values.get("id"))
         if row is None:
@@ -77,16 +78,24 @@ def _sync_rows(manager, model, rows, fields):
             create.append(row)
         else:
             keep.add(row.pk)
+        changed = set()
+        if row.order != position:
             row.order = position
-            update.append(row)
+            changed.add("order")
         for name in fields:
             value = values.get(name)
-            setattr(row, name, "" if value is None and _is_text(model, name) else value)
+            value = "" if value is None and _is_text(model, name) else value
+            if getattr(row, name) != value:
+                setattr(row, name, value)
+                changed.add(name)
+        if changed and row.pk is not None:
+            update.append(row)
+            changed_fields |= changed
     stale = [pk for pk in existing if pk not in keep]
     if stale:
         model.objects.filter(pk__in=stale).delete()
     if update:
-        model.objects.bulk_update(update, [*fields, "order"])
+        model.objects.bulk_update(update, [name for name in (*fields, "order") if name in changed_fields])
     if create:
         model.objects.bulk_create(create)
 
@@ -137,9 +146,8 @@ def _save_goals(report, data):
 
 
 def _save_scores(report, data):
-    indicators = {
-        i.pk: i for i in report.evaluation_year.rubric.indicators.filter(level=3).select_related("shares_points_with")
-    }
+    # The report exists: its year's rubric is frozen (scoring.services.frozen_rubric); its rows are shared, read only.
+    indicators = {i.pk: i for i in frozen_rubric_scored_rows(report.evaluation_year.rubric)}
     step = report.evaluation_year.score_step
     existing = {e.indicator_id: e for e in report.scores.all()}
     create, update, by_indicator = [], [], {}
@@ -154,14 +162,17 @@ def _save_scores(report, data):
         validate_score(score, indicator.max_points, step=step, exact=exact)
         by_indicator[indicator.pk] = score
         if entry is None:
+            before = None
             entry = ScoreEntry(report=report, indicator=indicator, self_score=score, deduction_reason=reason)
             create.append(entry)
         else:
+            before = (entry.self_score, entry.deduction_reason, entry.inputs)
             entry.self_score, entry.deduction_reason = score, reason
-            update.append(entry)
         if "inputs" in row:  # what people ticked or counted replaces those keys (None removes one), others stay
             merged = {**(entry.inputs or {}), **row["inputs"]}
             entry.inputs = {key: value for key, value in merged.items() if value is not None}
+        if before is not None and (entry.self_score, entry.deduction_reason, entry.inputs) != before:
+            update.append(entry)  # only the rows that differ are written
     groups = {}
     for indicator in indicators.values():
         if indicator.shares_points_with_id:

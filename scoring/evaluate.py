@@ -18,7 +18,7 @@ from scoring.enums import Level, RuleKind
 from scoring.flags import flag_reasons
 from scoring.grades import score_totals
 from scoring.inputs import entry_values, report_entries, report_figures
-from scoring.services import rubric_nodes_from_db
+from scoring.services import frozen_rubric
 
 ZERO = Decimal(0)
 
@@ -265,11 +265,11 @@ def evaluate(nodes, figures, entries, bands=()):
 
 def report_evaluate(report, entries=None):
     """Gather `report`'s figures and entries (`entries`: already read, as report_entries gives them) and apply
-    its year's rubric (reads only)."""
+    its year's rubric (reads only; the report exists, so the rubric is frozen: scoring.services.frozen_rubric)."""
     year = report.evaluation_year
     bands = [(band.label, band.min_score) for band in year.grade_bands.all()]
     entries = report_entries(report) if entries is None else entries
-    return evaluate(rubric_nodes_from_db(year.rubric), report_figures(report), entries, bands)
+    return evaluate(frozen_rubric(year.rubric).nodes, report_figures(report), entries, bands)
 
 
 @transaction.atomic
@@ -280,7 +280,7 @@ def report_score(*, report):
     other field, so a clerk's 自评得分 saved meanwhile is kept. Returns the ScoreSheet.
 
     The rows are locked and read once, before the evaluation, which takes them from there."""
-    codes = dict(report.evaluation_year.rubric.indicators.filter(level=Level.THIRD).values_list("pk", "code"))
+    codes = {row.pk: row.code for row in frozen_rubric(report.evaluation_year.rubric).scored_rows}
 
     def locked():
         return {e.indicator_id: e for e in ScoreEntry.objects.filter(report=report).order_by("pk").select_for_update()}

@@ -52,19 +52,34 @@ def rubric_nodes_from_data(data):
     return nodes
 
 
+def _node(row, parent_code, lead_code):
+    return {
+        "code": row.code, "level": row.level, "parent": parent_code, "label": row.label, "standard": row.standard,
+        "points": row.points, "shares_points_with": lead_code, "rule_kind": row.rule_kind,
+        "rule_params": row.rule_params, "is_custom": row.is_custom, "requires_evidence": row.requires_evidence,
+        "order": row.order,
+    }
+
+
 def rubric_nodes_from_db(rubric):
     """The rubric's indicators as plain nodes, in order (the shape the validators take)."""
     rows = rubric.indicators.select_related("parent", "shares_points_with").order_by("order")
     return [
-        {
-            "code": row.code, "level": row.level, "parent": row.parent.code if row.parent else None,
-            "label": row.label, "standard": row.standard, "points": row.points,
-            "shares_points_with": row.shares_points_with.code if row.shares_points_with else None,
-            "rule_kind": row.rule_kind, "rule_params": row.rule_params, "is_custom": row.is_custom,
-            "requires_evidence": row.requires_evidence, "order": row.order,
-        }
+        _node(row, row.parent.code if row.parent else None,
+              row.shares_points_with.code if row.shares_points_with else None)
         for row in rows
     ]
+
+
+def _linked_indicators(rubric_id):
+    """Every indicator of the rubric in order, each with its parent and shared-分值 lead linked: one query."""
+    every = list(Indicator.objects.filter(rubric_id=rubric_id).order_by("order"))
+    by_id = {indicator.pk: indicator for indicator in every}
+    parent, lead = Indicator.parent.field, Indicator.shares_points_with.field
+    for indicator in every:
+        parent.set_cached_value(indicator, by_id.get(indicator.parent_id))
+        lead.set_cached_value(indicator, by_id.get(indicator.shares_points_with_id))
+    return every
 
 
 def rubric_scored_rows(rubric_id):
@@ -72,37 +87,55 @@ def rubric_scored_rows(rubric_id):
 
     One query for the whole tree (a rubric holds a few dozen rows), linked here: three joins cost
     the 评分表 page more than reading the 一级 and 二级 rows along with the 三级 ones."""
-    every = list(Indicator.objects.filter(rubric_id=rubric_id).order_by("order"))
-    by_id = {indicator.pk: indicator for indicator in every}
-    parent, lead = Indicator.parent.field, Indicator.shares_points_with.field
-    rows = []
-    for indicator in every:
-        parent.set_cached_value(indicator, by_id.get(indicator.parent_id))
-        lead.set_cached_value(indicator, by_id.get(indicator.shares_points_with_id))
-        if indicator.level == Level.THIRD:
-            rows.append(indicator)
-    return rows
+    return [indicator for indicator in _linked_indicators(rubric_id) if indicator.level == Level.THIRD]
 
 
-# {(rubric pk, created_at): (kept until, rows)}: the 三级 rows of frozen rubrics, per process.
-_FROZEN_ROWS = {}
+@dataclass(frozen=True)
+class FrozenRubric:
+    """A frozen rubric as read once: its 三级 rows (as rubric_scored_rows) and its plain nodes (as
+    rubric_nodes_from_db). Shared between requests: read them, never change them."""
+
+    scored_rows: tuple
+    nodes: tuple
+
+
+# {(rubric pk, created_at): (kept until, FrozenRubric)}: rubrics whose year has reports, per process.
+_FROZEN = {}
 FROZEN_ROWS_SECONDS = 600
 
 
-def frozen_rubric_scored_rows(rubric):
-    """rubric_scored_rows(rubric.pk) for a rubric whose year has reports, kept per process for
-    FROZEN_ROWS_SECONDS: such a rubric no longer changes (scoring.admin refuses every change to it once
-    rubric_is_frozen), so the 评分表 page need not read it on every request. Keyed by its creation time too,
-    so a new rubric that reuses a pk is read afresh; a change made outside the admin shows within the period.
-    The rows are shared between requests: read them, never change them."""
+def frozen_rubric(rubric):
+    """The FrozenRubric of a rubric whose year has reports, kept per process for FROZEN_ROWS_SECONDS: such a
+    rubric no longer changes (scoring.admin refuses every change to it once rubric_is_frozen), so the 评分表
+    page, the check list and every save's suggestions need not read it on every request. Keyed by its creation
+    time too, so a new rubric that reuses a pk is read afresh; a change made outside the admin shows within the
+    period (or at once after frozen_rubrics_forget())."""
     key, now = (rubric.pk, rubric.created_at), time.monotonic()
-    kept = _FROZEN_ROWS.get(key)
+    kept = _FROZEN.get(key)
     if kept is None or kept[0] < now:
-        for stale in [k for k, (until, _rows) in _FROZEN_ROWS.items() if until < now]:
-            _FROZEN_ROWS.pop(stale, None)
-        kept = (now + FROZEN_ROWS_SECONDS, tuple(rubric_scored_rows(rubric.pk)))
-        _FROZEN_ROWS[key] = kept
+        for stale in [k for k, (until, _rubric) in _FROZEN.items() if until < now]:
+            _FROZEN.pop(stale, None)
+        every = _linked_indicators(rubric.pk)
+        nodes = tuple(
+            _node(row, row.parent.code if row.parent_id else None,
+                  row.shares_points_with.code if row.shares_points_with_id else None)
+            for row in every
+        )
+        kept = (now + FROZEN_ROWS_SECONDS, FrozenRubric(
+            scored_rows=tuple(row for row in every if row.level == Level.THIRD), nodes=nodes,
+        ))
+        _FROZEN[key] = kept
     return kept[1]
+
+
+def frozen_rubric_scored_rows(rubric):
+    """frozen_rubric(rubric)'s 三级 rows."""
+    return frozen_rubric(rubric).scored_rows
+
+
+def frozen_rubrics_forget():
+    """Read every frozen rubric afresh from now on (after a change made outside the admin)."""
+    _FROZEN.clear()
 
 
 @transaction.atomic

@@ -86,3 +86,18 @@ def test_force_login_through_the_first_backend_keeps_the_user_signed_in(client):
     client.force_login(UserFactory(username="clerk"))
 
     assert client.get("/").status_code == 200
+
+
+def test_a_business_permission_without_an_object_is_asked_of_the_rules_alone():
+    # The navbar asks reports.administer on every page: no permission rows are read for it.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    clerk = MembershipFactory(role=Role.CLERK, department=DepartmentFactory()).user
+    admin = MembershipFactory(role=Role.ADMIN, department=None).user
+
+    with CaptureQueriesContext(connection) as queries:
+        asked = (clerk.has_perm("reports.administer"), admin.has_perm("reports.administer"))
+
+    assert asked == (False, True)
+    assert [q["sql"] for q in queries.captured_queries if "auth_permission" in q["sql"]] == []

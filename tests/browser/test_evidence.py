@@ -16,6 +16,7 @@ from reports.enums import Status
 from reports.models import Report, ScoreEntry
 from reports.workflow import move
 from scoring.models import Indicator
+from scoring.services import frozen_rubrics_forget
 from tests.evidence.support import docx_bytes, pdf_bytes, png_bytes
 from tests.reports.review_support import MISSING_REASONS
 
@@ -49,6 +50,7 @@ def test_a_required_row_blocks_submission_until_its_files_are_attached_and_the_r
     for code, reason in MISSING_REASONS.items():
         ScoreEntry.objects.filter(report=report, indicator__code=code).update(deduction_reason=reason)
     Indicator.objects.filter(rubric=report.evaluation_year.rubric, code=ROW).update(requires_evidence=True)
+    frozen_rubrics_forget()  # a change made outside the admin, which refuses any to a rubric in use
     base = live_server.url
     pdf, png, docx = pdf_bytes(), png_bytes(), docx_bytes()
 

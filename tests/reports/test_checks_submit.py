@@ -9,6 +9,7 @@ from evidence.services import evidence_add, evidence_remove
 from reports.checks_submit import _check_key, evidence_state, report_check, report_check_cached
 from reports.models import Report
 from scoring.models import Indicator
+from scoring.services import frozen_rubrics_forget
 from targets.enums import AdjustmentStatus, Status
 from targets.models import IndicatorResult, TargetIndicator
 from targets.services import adjustment_save
@@ -62,6 +63,7 @@ def test_adding_and_removing_evidence_is_checked_again(people):
     report = submittable_report(people.department)
     indicator = Indicator.objects.get(rubric=report.evaluation_year.rubric, level=3, label="预算调整率")
     Indicator.objects.filter(pk=indicator.pk).update(requires_evidence=True)
+    frozen_rubrics_forget()  # a change made outside the admin, which refuses any to a rubric in use
     needs_file = "“预算调整率”须附佐证材料，请上传后再提交。"
     assert needs_file in messages(report, "scores")
 

@@ -12,6 +12,7 @@ from reports.editing import StaleRevision, report_copy_forward, report_previous,
 from reports.enums import Status
 from reports.models import QualitativeGoal, Report, ScoreEntry
 from reports.workflow import move
+from scoring.services import frozen_rubrics_forget
 from tests.reports.editor_support import blank_report, clerk_of, seed_report
 
 pytestmark = pytest.mark.django_db
@@ -64,6 +65,28 @@ def test_rows_are_updated_in_place_reordered_and_removed():
 
     assert list(IncomeRow.objects.filter(report=report).values_list("pk", "org_name", "order")) == [
         (second.pk, "下属单位（改）", 1),
+    ]
+
+
+def test_only_the_rows_and_fields_that_differ_are_written():
+    from django.test.utils import CaptureQueriesContext
+
+    report = blank_report()
+    clerk = clerk_of(report.department)
+    rows = [INCOME, {**INCOME, "org_name": "下属单位"}, {**INCOME, "org_name": "另一单位"}]
+    report_save_section(report=report, section="finance", data=finance(*rows), revision=1, by=clerk)
+    ids = list(IncomeRow.objects.filter(report=report).order_by("order").values_list("pk", flat=True))
+    posted = [{**row, "id": pk} for row, pk in zip(rows, ids, strict=True)]
+    posted[1] = {**posted[1], "other": Decimal("0.00"), "total": Decimal("10.00")}  # one cell typed: 0 for blank
+
+    with CaptureQueriesContext(connection) as queries:
+        report_save_section(report=report, section="finance", data=finance(*posted), revision=2, by=clerk)
+
+    updates = [q["sql"] for q in queries.captured_queries if q["sql"].startswith('UPDATE "budgets_incomerow"')]
+    assert len(updates) == 1 and f"= {ids[1]}" in updates[0] and '"org_name"' not in updates[0]
+    assert '"other"' in updates[0] and '"order"' not in updates[0]
+    assert list(IncomeRow.objects.filter(report=report).values_list("pk", "org_name", "other", "order")) == [
+        (ids[0], "档案馆", None, 1), (ids[1], "下属单位", Decimal("0.00"), 2), (ids[2], "另一单位", None, 3),
     ]
 
 
@@ -257,6 +280,7 @@ def test_an_exact_checklist_suggestion_from_the_answers_posted_with_it_saves():
     rules = report.evaluation_year.rubric.indicators.get(code="budget_rules")
     type(rules).objects.filter(pk=rules.pk).update(rule_params={"items": [
         {"label": "甲", "points": "1"}, {"label": "乙", "points": "1.75"}, {"label": "丙", "points": "0.25"}]})
+    frozen_rubrics_forget()  # a change made outside the admin, which refuses any to a rubric in use
     clerk = clerk_of(report.department)
 
     report_save_section(report=report, section="scores", revision=1, by=clerk, data={"scores": [

@@ -7,7 +7,9 @@ from scoring.framework import DEFINITIONS
 from scoring.rules import FIGURE_LABELS
 from scoring.services import (
     RUBRIC_TEMPLATES,
+    frozen_rubric,
     frozen_rubric_scored_rows,
+    frozen_rubrics_forget,
     rubric_get_or_create_default,
     rubric_get_or_create_template,
     rubric_nodes_from_data,
@@ -70,6 +72,21 @@ def test_a_frozen_rubrics_rows_are_read_once_per_period_and_a_new_rubric_afresh(
     frozen_rubric_scored_rows(copy)
     with django_assert_num_queries(1):
         frozen_rubric_scored_rows(copy)
+
+
+@pytest.mark.parametrize("template", sorted(RUBRIC_TEMPLATES))
+def test_a_frozen_rubric_holds_the_nodes_and_rows_read_from_the_database(template, django_assert_num_queries):
+    rubric = rubric_get_or_create_template(template)
+    frozen_rubrics_forget()
+
+    with django_assert_num_queries(1):
+        frozen = frozen_rubric(rubric)
+
+    assert list(frozen.nodes) == rubric_nodes_from_db(rubric)
+    fresh = rubric_scored_rows(rubric.pk)
+    assert [(r.pk, r.code, r.max_points, r.parent.code, r.shares_points_with_id) for r in frozen.scored_rows] == [
+        (r.pk, r.code, r.max_points, r.parent.code, r.shares_points_with_id) for r in fresh]
+    assert frozen_rubric_scored_rows(rubric) is frozen.scored_rows
 
 
 def test_default_rubric_is_created_once():
