@@ -209,6 +209,11 @@ SECTION_PARTS = {
     "people": ("signoff", "evaluators"),
 }
 
+# The sections whose data the scoring engine reads (scoring.inputs: the cover's headcounts, the 收支 tables, 基础数据,
+# the 定量目标 and approved targets' results, the 评分表): a save of any other leaves the stored suggestions as they
+# are. The approved targets change outside any save: refresh_for_targets below.
+SCORED_SECTIONS = frozenset({"cover", "finance", "base-data", "goals", "scores"})
+
 WRITERS = {
     "cover": _save_cover,
     "finance": _save_finance,
@@ -296,10 +301,12 @@ def report_save_section(*, report, section, data, revision, by, changes=()):
             audit_record(event=Event.REPORT_EDIT, user=by, obj=report, detail=detail)
     except _Unchanged:
         report.revision = revision
-        _refresh_suggestions(report)  # advice only (not history): a rubric's change shows on any save
+        if section in SCORED_SECTIONS:
+            _refresh_suggestions(report)  # advice only (not history): a rubric's change shows on any such save
         return revision
     report.revision = new_revision
-    _refresh_suggestions(report)
+    if section in SCORED_SECTIONS:
+        _refresh_suggestions(report)
     return new_revision
 
 
@@ -318,6 +325,14 @@ def _refresh_suggestions(report):
         report_score(report=report)
     except Exception:  # noqa: BLE001 (advisory data must not undo a committed save)
         logger.exception("Storing score suggestions failed for report %s", report.pk)
+
+
+def refresh_for_targets(sender, *, department_id, year, **kwargs):
+    """targets.signals.approved_targets_changed: store the new suggestions of the department's report of that year
+    while it is being filled in (the suggestions a save would store; targets.yearend reads the targets live)."""
+    reports = Report.objects.filter(department_id=department_id, evaluation_year__year=year, status__in=EDITABLE)
+    for report in reports.select_related("evaluation_year"):
+        _refresh_suggestions(report)
 
 
 # Department facts that carry over from one year to the next (the year's own figures do not).

@@ -11,6 +11,7 @@ from targets.enums import Status as S
 from targets.interchange import declaration_export
 from targets.models import Adjustment, AdjustmentChange, Declaration, DeclarationChange, TargetIndicator
 from targets.notices import adjustment_notify, declaration_notify
+from targets.signals import approved_targets_changed
 from workflow import engine
 
 MOVES = {
@@ -97,7 +98,14 @@ def _stamp(locked, key, by, comment):
 def move(declaration, to, *, by, comment=""):
     """Move a declaration to `to` as `by` (returns need a comment); stamps 提交/批复 times. Returns it."""
     locked, _change = engine.move(FLOW, declaration, to, by=by, comment=comment, stamp=_stamp)
+    if to == S.APPROVED:
+        _announce(locked.department_id, locked.year)
     return locked
+
+
+def _announce(department_id, year):
+    transaction.on_commit(lambda: approved_targets_changed.send(
+        sender=Declaration, department_id=department_id, year=year))
 
 
 ADJUSTED_FIELDS = ("direction", "value", "unit", "qualitative_value")
@@ -137,4 +145,7 @@ def _decimal_or_none(value):
 def adjustment_move(adjustment, to, *, by, comment=""):
     """Move a 调整申请 to `to` as `by`; approval applies it to the declaration's indicators. Returns it."""
     locked, _change = engine.move(ADJUSTMENT_FLOW, adjustment, to, by=by, comment=comment, saved=_apply)
+    if to == A.APPROVED:
+        declaration = locked.declaration
+        _announce(declaration.department_id, declaration.year)
     return locked

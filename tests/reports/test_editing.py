@@ -8,10 +8,12 @@ from django.db import connection
 from audit.enums import Event
 from audit.models import AuditEvent
 from budgets.models import BaseData, IncomeRow
-from reports.editing import StaleRevision, report_copy_forward, report_previous, report_save_section
+from reports.editing import BASE_DATA_FIELDS, StaleRevision, report_copy_forward, report_previous, report_save_section
 from reports.enums import Status
 from reports.models import QualitativeGoal, Report, ScoreEntry
+from reports.narrative import TEXT_FIELDS
 from reports.workflow import move
+from scoring.evaluate import report_score
 from scoring.services import frozen_rubrics_forget
 from tests.reports.editor_support import blank_report, clerk_of, seed_report
 
@@ -305,3 +307,41 @@ def test_copy_forward_takes_last_years_three_public_budget_and_carryover_as_this
     assert copied[-1] == "基础数据（三公经费上年预算数、上年结转结余总额）"
     assert (base.three_public_prev_budget, base.three_public_prev_final, base.carryover_prev_total) == (
         Decimal("3.00"), Decimal("2.70"), Decimal("12.50"))
+
+
+def _stale_suggestions(report):
+    """Mark every stored suggestion of `report` stale; returns how many rows there are."""
+    return ScoreEntry.objects.filter(report=report).update(suggested_score=None, suggestion_trace="（旧）")
+
+
+def test_a_save_of_a_section_scoring_does_not_read_leaves_the_suggestions_and_others_store_them_anew():
+    report = seed_report()
+    clerk = clerk_of(report.department)
+    rows = _stale_suggestions(report)
+    narrative = {"narrative": {name: f"{name}的内容" for name in TEXT_FIELDS}}
+
+    revision = report_save_section(report=report, section="narrative", data=narrative, revision=report.revision,
+                                   by=clerk)
+    assert ScoreEntry.objects.filter(report=report, suggestion_trace="（旧）").count() == rows > 0
+
+    report_save_section(report=report, section="base-data", revision=revision, by=clerk, data={
+        "base_data": {name: getattr(report.base_data, name) for name in BASE_DATA_FIELDS}})
+    assert ScoreEntry.objects.filter(report=report, suggestion_trace="（旧）").count() == 0
+
+
+def test_approved_targets_store_the_suggestions_of_the_departments_report_being_filled_in(
+        django_capture_on_commit_callbacks):
+    from tests.reports.review_support import make_people
+    from tests.targets.test_yearend import approved
+
+    people = make_people()
+    report, other = blank_report(people.department), blank_report(people.other_department)
+    report_score(report=report)
+    report_score(report=other)
+    _stale_suggestions(report), _stale_suggestions(other)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        approved(people)
+
+    assert ScoreEntry.objects.filter(report=report, suggestion_trace="（旧）").count() == 0
+    assert ScoreEntry.objects.filter(report=other, suggestion_trace="（旧）").count() == other.scores.count() > 0
