@@ -52,23 +52,20 @@ def rubric_nodes_from_data(data):
     return nodes
 
 
-def _node(row, parent_code, lead_code):
+def _node(row):
+    """One indicator (its parent and shared-分值 lead loaded) as a plain node."""
     return {
-        "code": row.code, "level": row.level, "parent": parent_code, "label": row.label, "standard": row.standard,
-        "points": row.points, "shares_points_with": lead_code, "rule_kind": row.rule_kind,
-        "rule_params": row.rule_params, "is_custom": row.is_custom, "requires_evidence": row.requires_evidence,
-        "order": row.order,
+        "code": row.code, "level": row.level, "parent": row.parent.code if row.parent_id else None,
+        "label": row.label, "standard": row.standard, "points": row.points,
+        "shares_points_with": row.shares_points_with.code if row.shares_points_with_id else None,
+        "rule_kind": row.rule_kind, "rule_params": row.rule_params, "is_custom": row.is_custom,
+        "requires_evidence": row.requires_evidence, "order": row.order,
     }
 
 
 def rubric_nodes_from_db(rubric):
     """The rubric's indicators as plain nodes, in order (the shape the validators take)."""
-    rows = rubric.indicators.select_related("parent", "shares_points_with").order_by("order")
-    return [
-        _node(row, row.parent.code if row.parent else None,
-              row.shares_points_with.code if row.shares_points_with else None)
-        for row in rows
-    ]
+    return [_node(row) for row in _linked_indicators(rubric.pk)]
 
 
 def _linked_indicators(rubric_id):
@@ -116,13 +113,9 @@ def frozen_rubric(rubric):
         for stale in [k for k, (until, _rubric) in _FROZEN.items() if until < now]:
             _FROZEN.pop(stale, None)
         every = _linked_indicators(rubric.pk)
-        nodes = tuple(
-            _node(row, row.parent.code if row.parent_id else None,
-                  row.shares_points_with.code if row.shares_points_with_id else None)
-            for row in every
-        )
         kept = (now + FROZEN_ROWS_SECONDS, FrozenRubric(
-            scored_rows=tuple(row for row in every if row.level == Level.THIRD), nodes=nodes,
+            scored_rows=tuple(row for row in every if row.level == Level.THIRD),
+            nodes=tuple(_node(row) for row in every),
         ))
         _FROZEN[key] = kept
     return kept[1]

@@ -1,4 +1,6 @@
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from accounts.backends import AdminRoleBackend, LockoutBackend
 from accounts.enums import AdminRole
@@ -90,9 +92,6 @@ def test_force_login_through_the_first_backend_keeps_the_user_signed_in(client):
 
 def test_a_business_permission_without_an_object_is_asked_of_the_rules_alone():
     # The navbar asks reports.administer on every page: no permission rows are read for it.
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     clerk = MembershipFactory(role=Role.CLERK, department=DepartmentFactory()).user
     admin = MembershipFactory(role=Role.ADMIN, department=None).user
 

@@ -4,6 +4,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from audit.enums import Event
 from audit.models import AuditEvent
@@ -16,6 +17,8 @@ from reports.workflow import move
 from scoring.evaluate import report_score
 from scoring.services import frozen_rubrics_forget
 from tests.reports.editor_support import blank_report, clerk_of, seed_report
+from tests.reports.review_support import make_people
+from tests.targets.test_yearend import approved
 
 pytestmark = pytest.mark.django_db
 
@@ -71,8 +74,6 @@ def test_rows_are_updated_in_place_reordered_and_removed():
 
 
 def test_only_the_rows_and_fields_that_differ_are_written():
-    from django.test.utils import CaptureQueriesContext
-
     report = blank_report()
     clerk = clerk_of(report.department)
     rows = [INCOME, {**INCOME, "org_name": "下属单位"}, {**INCOME, "org_name": "另一单位"}]
@@ -331,9 +332,6 @@ def test_a_save_of_a_section_scoring_does_not_read_leaves_the_suggestions_and_ot
 
 def test_approved_targets_store_the_suggestions_of_the_departments_report_being_filled_in(
         django_capture_on_commit_callbacks):
-    from tests.reports.review_support import make_people
-    from tests.targets.test_yearend import approved
-
     people = make_people()
     report, other = blank_report(people.department), blank_report(people.other_department)
     report_score(report=report)
