@@ -14,8 +14,9 @@ on a free 127.0.0.1 port. Every simulated user is a thread speaking HTTP/1.1 wit
 (benchmarks/load_client.py) and logs in through the real login form (CSRF token from the page).
 
 - A clerk opens a section of its report (GET), thinks, changes one field to a new unique value and
-  saves it (POST, the form as the page rendered it), then follows the redirect (GET). A save is
-  acknowledged when the POST answers 302 back to the section.
+  saves it (POST, the form as the page rendered it), then follows the redirect (GET), and goes on to
+  the next section. A save is acknowledged when the POST answers 302 back to the section. Clerk n
+  starts at the n-th of the seven sections (--in-step: all at the first).
 - A reviewer opens the queue (GET /review/), picks a report it may review (a 复核 link), thinks, and
   opens its 财政审核 page. With probability --save-share it thinks, lowers one row's 复核得分 by a
   point below the 自评得分 with a 复核说明 and presses 保存 (the review form as the page rendered
@@ -34,6 +35,7 @@ review is one), any lost save or return, or an endpoint whose p95 is 500 ms or m
 """
 import argparse
 import http.client
+import itertools
 import math
 import os
 import random
@@ -86,7 +88,7 @@ REVIEW_ROW = re.compile(r'<tr id="review-row-([\w-]+)"[^>]*>.*?<td class="self-s
 
 
 # --- Simulated users ------------------------------------------------------------------------
-def clerk(number, report_id, port, stats, clock, acknowledged, think):
+def clerk(number, report_id, port, stats, clock, acknowledged, think, in_step=False):
     browser = Browser(port, stats, f"clerk{number:02d}")
     with LOGIN_GATE:
         browser.login(f"load_clerk{number:02d}")
@@ -94,8 +96,11 @@ def clerk(number, report_id, port, stats, clock, acknowledged, think):
     rng = random.Random(number)
     time.sleep(rng.uniform(0, think[1]))  # ramp-up: users arrive over the first think time, not all at once
     save = 0
+    # Clerk n starts at the n-th section, so that at any moment the clerks are spread over the seven sections as in a
+    # deadline week; --in-step starts them all at the first, and they then move through the sections together.
+    first = 0 if in_step else number % len(EDITS)
     while time.monotonic() < deadline:
-        key, prefix, make_value = EDITS[save % len(EDITS)]
+        key, prefix, make_value = EDITS[(first + save) % len(EDITS)]
         url = f"/reports/{report_id}/edit/{key}/"
         status, _h, page = browser.request(LABELS["section"], "GET", url)
         if status != 200:
@@ -448,6 +453,35 @@ def report(stats, duration):
     return rows
 
 
+WINDOW = 15  # seconds a row of the timeline covers
+
+
+def cpu_sampler(samples, stop):
+    """Append (time.monotonic(), machine_cpu()) to `samples` every WINDOW s until `stop` is set."""
+    while True:
+        samples.append((time.monotonic(), machine_cpu()))
+        if stop.wait(WINDOW):
+            return
+
+
+def timeline(stats, began, cpu):
+    """Requests by the WINDOW s in which they ended: how many, p50, p95 and max, and how busy the cores were, so a
+    run shows whether its slow requests are spread over it or come together (a warm-up, a stall)."""
+    slots = {}
+    for ended, seconds in stats.ended:
+        slots.setdefault(int((ended - began) // WINDOW), []).append(seconds)
+    busy = {}
+    for (_t, (busy0, total0)), (t1, (busy1, total1)) in itertools.pairwise(cpu):
+        busy[int((t1 - began - 1) // WINDOW)] = 100 * (busy1 - busy0) / max(total1 - total0, 1)
+    print("\n| ended within (s) | requests | p50 ms | p95 ms | max ms | cores busy |")
+    print("|---|---|---|---|---|---|")
+    for slot in sorted(slots):
+        values = slots[slot]
+        share = f"{busy[slot]:.0f} %" if slot in busy else ""
+        print(f"| {slot * WINDOW}–{(slot + 1) * WINDOW} | {len(values)} | {statistics.median(values) * 1000:.0f} | "
+              f"{percentile(values, 0.95) * 1000:.0f} | {max(values) * 1000:.0f} | {share} |")
+
+
 def machine_cpu():
     """(busy, total) jiffies of all cores from /proc/stat: the share of the machine this run kept busy."""
     with open("/proc/stat") as stat:
@@ -507,6 +541,9 @@ def main():
                              "sets it; default 0)")
     parser.add_argument("--jobs-at", type=float, default=10, metavar="S",
                         help="start the workbook and ZIP jobs S seconds into the run (default 10; negative: none)")
+    parser.add_argument("--in-step", action="store_true",
+                        help="every clerk starts at the first section (they then edit the same section at about the "
+                             "same time); by default clerk n starts at the n-th")
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL"):
         os.execv(str(ROOT / "scripts" / "with-postgres"), [str(ROOT / "scripts" / "with-postgres"), PYTHON, *sys.argv])
@@ -534,7 +571,8 @@ def main():
     load_before = os.getloadavg()
     try:
         users = [
-            threading.Thread(target=clerk, args=(n, report_id, port, stats, clock, acknowledged, args.think), daemon=True)
+            threading.Thread(target=clerk, daemon=True,
+                             args=(n, report_id, port, stats, clock, acknowledged, args.think, args.in_step))
             for n, report_id in reports.items()
         ] + [
             threading.Thread(target=reviewer, daemon=True, args=(
@@ -560,12 +598,15 @@ def main():
         roots = {"gunicorn": [server.pid], "job workers": [w.pid for w in workers], "load client": [os.getpid()]}
         began, client_cpu_before, machine_before = time.monotonic(), time.process_time(), machine_cpu()
         processes_before = process_cpu(roots)
+        cpu_samples, cpu_stop = [], threading.Event()
+        threading.Thread(target=cpu_sampler, args=(cpu_samples, cpu_stop), daemon=True).start()
         clock.start(args.duration)
         print(f"Load: {args.clerks} clerks, {args.reviewers} reviewers, {args.duration:.0f} s, think "
               f"{args.think[0]:g}–{args.think[1]:g} s, gunicorn {args.workers} workers on 127.0.0.1:{port}", flush=True)
         for thread in users:
             thread.join(timeout=args.duration + 120)
         elapsed = time.monotonic() - began
+        cpu_stop.set()
         client_cpu, machine_after = time.process_time() - client_cpu_before, machine_cpu()
         processes = {group: used - processes_before[group] for group, used in process_cpu(roots).items()}
         load_during = os.getloadavg()
@@ -589,6 +630,7 @@ def main():
         f"; gunicorn and PostgreSQL together {1000 * (processes['gunicorn'] + processes['postgres']) / max(served, 1):.0f}"
         f" ms a request ({served} requests, the jobs' queries included)")
     rows = report(stats, elapsed)
+    timeline(stats, began, cpu_samples)
     failed_jobs = [job for job in jobs if job[1] != "succeeded"]
     for kind, status, done, total, seconds, error in jobs:
         took = "" if seconds is None else f", {seconds:.0f} s from start to end"

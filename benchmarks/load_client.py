@@ -120,6 +120,8 @@ class Stats:
     def __init__(self):
         self.lock, self.samples, self.errors = threading.Lock(), {}, []
         self.measuring = False
+        # (when it ended, on time.monotonic(); seconds) of every measured request, for the timeline
+        self.ended = []
 
     def record(self, label, seconds, status, error):
         bad = error or not (200 <= status < 400)
@@ -128,6 +130,8 @@ class Stats:
                 self.errors.append(f"{label}: {error or f'HTTP {status}'}")
             if self.measuring or label.endswith("(setup)"):
                 self.samples.setdefault(label, []).append(seconds)
+            if self.measuring and not label.endswith("(setup)"):
+                self.ended.append((time.monotonic(), seconds))
 
     def error(self, message):
         with self.lock:
