@@ -242,10 +242,11 @@ class _Unchanged(Exception):
     """Raised inside the save's transaction to undo the revision claim when the writes changed nothing."""
 
 
-def _state(report, section):
-    """What a save of `section` may change: its parts of the interchange document and, for the goals, the
-    绩效目标完成情况 rows (not in the document)."""
-    return report_export(report, parts=SECTION_PARTS[section]), results_snapshot(report) if section == "goals" else None
+def _state(report, section, data):
+    """What a save of `section` with `data` may change: its parts of the interchange document and, when the goals
+    save the approved targets' 绩效目标完成情况 (`results`, not in the document), those rows."""
+    results = results_snapshot(report) if section == "goals" and "results" in data else None
+    return report_export(report, parts=SECTION_PARTS[section]), results
 
 
 def _same_text(value):
@@ -290,9 +291,9 @@ def report_save_section(*, report, section, data, revision, by, changes=()):
     try:
         with transaction.atomic():
             new_revision = _claim_revision(report, revision)
-            before = _state(report, section)
+            before = _state(report, section, data)
             WRITERS[section](report, data)
-            after = _state(report, section)
+            after = _state(report, section, data)
             if _unchanged(before, after):
                 raise _Unchanged
             record_edit(report=report, by=by, section=section, before=before[0], after=after[0],

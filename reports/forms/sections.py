@@ -81,12 +81,16 @@ class Section:
                 count += sum(len(e) for e in part.errors.values())
         return count
 
-    def part_values(self, name):
-        """What the part holds: cleaned data when bound (and valid), the initial values otherwise."""
+    def part_values(self, name, *, stored=False):
+        """What the part holds: cleaned data when bound (and valid), the initial values otherwise.
+
+        `stored`: the initial values even when bound, that is what is stored (a bound section is built from the same
+        rows as an unbound one, so a save reads the stored version without building the section a second time)."""
         part = self[name]
+        typed = self.is_bound and not stored
         if isinstance(part, BaseFormSet):
-            return part.rows() if self.is_bound else [dict(row) for row in part.initial or []]
-        if self.is_bound:
+            return part.rows() if typed else [dict(row) for row in part.initial or []]
+        if typed:
             return {n: part.cleaned_data.get(n) for n in part.fields}
         return {n: part.initial.get(n, part.fields[n].initial) for n in part.fields}
 
@@ -132,9 +136,9 @@ class FinanceSection(Section):
             parts[prefix] = (title, formset)
         return parts
 
-    def part_values(self, name):
+    def part_values(self, name, *, stored=False):
         # What is stored: the department's name prefilled in an empty table is no stored row.
-        if not self.is_bound:
+        if stored or not self.is_bound:
             return [dict(row) for row in self[name].initial or [] if row.get("id")]
         return super().part_values(name)
 
@@ -202,10 +206,10 @@ class BaseDataSection(Section):
                 field.widget.attrs["class"] = field.widget.attrs.get("class", "") + " mirror-mismatch"
         return {"base_data": (_("基础数据"), form)}
 
-    def part_values(self, name):
+    def part_values(self, name, *, stored=False):
         # What is stored, not the figures prefilled from the tables: a save that keeps a prefilled
         # figure records it as a change.
-        if not self.is_bound:
+        if stored or not self.is_bound:
             return {n: self.stored.get(n) for n in self[name].fields}
         return super().part_values(name)
 
@@ -350,11 +354,12 @@ def display(value):
     return str(value).strip()
 
 
-def flatten(section):
-    """{(part, row, field): (caption, display value)} of everything a section holds."""
+def flatten(section, *, stored=False):
+    """{(part, row, field): (caption, display value)} of everything a section holds (`stored`: as it is stored, even
+    when the section is bound to what was typed)."""
     flat = {}
     for name, (title, part) in section.parts.items():
-        values = section.part_values(name)
+        values = section.part_values(name, stored=stored)
         if isinstance(part, BaseFormSet):
             labels = {n: f.label for n, f in part.empty_form.fields.items()}
             for index, row in enumerate(values, start=1):

@@ -24,6 +24,7 @@ from reports.interchange.fields import (
 from reports.interchange.validate import rubric_rows_for
 from reports.models import Narrative, Report, ScoreEntry
 from reports.selectors import report_score_totals
+from scoring.services import frozen_rubric_scored_rows
 
 SCORE_AMOUNT = Amount(max_digits=5)
 
@@ -112,7 +113,10 @@ def report_export(report, parts=None):
     if not want("scores"):
         return doc
     entries = {entry.indicator_id: entry for entry in report.scores.all()}
-    indicators = list(report.evaluation_year.rubric.indicators.filter(level=3).order_by("order"))
+    if wanted is None:
+        indicators = list(report.evaluation_year.rubric.indicators.filter(level=3).order_by("order"))
+    else:  # a save's comparison: the report exists, so its year's rubric is frozen (scoring.services.frozen_rubric)
+        indicators = frozen_rubric_scored_rows(report.evaluation_year.rubric)
     blank_score = _blank(ScoreEntry, SCORE_SPECS, SCORE_VALUES)
     doc["scores"] = [
         {"code": indicator.code, **(_dump(entry, SCORE_SPECS, SCORE_VALUES) if entry else blank_score)}

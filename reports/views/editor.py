@@ -121,7 +121,7 @@ def section(request, pk, key):
     try:
         saved = report_save_section(
             report=report, section=key, data=bound.cleaned(), revision=revision, by=request.user,
-            changes=compare(flatten(cls(report)), flatten(bound)),
+            changes=compare(flatten(bound, stored=True), flatten(bound)),
         )
     except StaleRevision as stale:
         fresh = _report(request, pk)

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from reports.editing import SECTION_PARTS
+from reports.forms.sections import SECTIONS, compare, flatten
 from reports.history import document_diff
 from reports.interchange import report_export
 from reports.models import Report, ReportEdit
@@ -57,3 +58,19 @@ def test_a_sections_save_records_every_change_of_the_whole_document(client, sect
     assert (edit.section, edit.changes) == (section, expected)
     assert len(expected) >= len(EDITS[section])  # base-data also stores the figures the 收支 tables prefill
     assert {change["path"].split(".")[0].split("[")[0] for change in expected} <= set(SECTION_PARTS[section])
+
+
+@pytest.mark.parametrize("section", list(SECTION_PARTS))
+def test_a_bound_sections_stored_values_are_what_the_unbound_section_holds(section):
+    """The save's audit detail compares what was typed with the bound section's stored values, not with a second
+    section built from the database."""
+    report = seed_report()
+    data = page_data(report, section)
+    for name, value in EDITS[section]:
+        data[name if name in data else first(data, name)] = value
+    bound = SECTIONS[section](report, data)
+
+    assert bound.is_valid() is True
+    stored = flatten(bound, stored=True)
+    assert stored == flatten(SECTIONS[section](report))
+    assert {value for _name, value in EDITS[section]} <= {new for _caption, _old, new in compare(stored, flatten(bound))}
