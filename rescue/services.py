@@ -49,10 +49,25 @@ def input_keep(*, user, path, data, request=None, now=None):
     return kept
 
 
+# In the session: whether its account has kept input, noted at sign-in and after input is taken. Input is kept only
+# for a session that has ended (rescue.middleware), so the session that can take it back starts with a sign-in.
+SESSION_KEPT = "rescue_kept"
+
+
+def note_kept_input(session, user, now=None):
+    """Note in `session` whether `user` has kept input (at sign-in: rescue.receivers)."""
+    session[SESSION_KEPT] = KeptInput.objects.filter(user=user, expires_at__gt=now or timezone.now()).exists()
+
+
 def input_take(*, user, path, request=None, now=None):
     """The input kept for `user` at `path` as a QueryDict, deleted as it is taken; None if there is none.
 
-    Another user's input, or input past its expiry, is never returned."""
+    Another user's input, or input past its expiry, is never returned. With `request`, its session says when the
+    account has none (SESSION_KEPT), so that nearly every page view of a signed-in user asks nothing of the
+    database."""
+    session = getattr(request, "session", None)
+    if session is not None and session.get(SESSION_KEPT) is False and getattr(request, "user", None) == user:
+        return None
     now = now or timezone.now()
     kept = KeptInput.objects.filter(user=user, path=path, expires_at__gt=now)
     # Nearly every page view finds nothing: only then is the row locked (on SQLite a locking transaction
@@ -60,7 +75,10 @@ def input_take(*, user, path, request=None, now=None):
     if not kept.exists():
         return None
     with transaction.atomic():
-        return _take(kept, user=user, path=path, request=request)
+        data = _take(kept, user=user, path=path, request=request)
+    if session is not None and getattr(request, "user", None) == user:
+        note_kept_input(session, user, now)
+    return data
 
 
 def _take(kept, *, user, path, request):

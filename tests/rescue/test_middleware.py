@@ -262,3 +262,27 @@ def test_the_notice_says_how_long_ago_the_stored_last_request_was(tab):
     ago = float(re.search(r'data-seen-ago="([0-9.]+)"', html).group(1))
     assert 42 <= ago < 47
     assert re.search(r'data-seen-ago="[0-9]+\.[0-9]{3}"', html)
+
+
+def kept_input_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return [q["sql"] for q in queries.captured_queries if "rescue_keptinput" in q["sql"]]
+
+
+def test_a_signed_in_page_asks_for_kept_input_only_while_the_account_has_some(tab, report):
+    """Sign-in notes in the session whether the account has kept input: without any, a page asks nothing."""
+    assert kept_input_queries(tab, section_url(report)) == []
+
+    token = open_section(tab, report)
+    go_idle(tab)
+    tab.post(section_url(report), posted(report, token))
+    sign_in(tab, "clerk")
+    elsewhere = kept_input_queries(tab, section_url(report, "cover"))  # kept for the narrative, not here
+    restoring = kept_input_queries(tab, section_url(report))
+
+    assert len(elsewhere) == 1
+    assert len(restoring) >= 2  # found, taken, and none left
+    assert kept_input_queries(tab, section_url(report)) == []
+    assert kept_input_queries(tab, section_url(report, "cover")) == []
