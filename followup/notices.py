@@ -87,10 +87,9 @@ def notices_for(user):
     return Notice.objects.filter(recipient=user)
 
 
-def notice_unread_count(user):
-    if not user.is_authenticated:
-        return 0
-    return Notice.objects.filter(recipient=user, read_at__isnull=True).count()
+def notices_unread(user):
+    """The user's unread notices (the navbar counts them with the report notices: followup.apps)."""
+    return Notice.objects.filter(recipient=user, read_at__isnull=True)
 
 
 def notices_mark_read(*, user):

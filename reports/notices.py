@@ -4,6 +4,8 @@ The report's workflow move calls notices_on_commit(change) after each StatusChan
 written once the move has committed, so a rolled-back move notifies nobody. Who receives which
 notice is workflow.notices.move_recipients, the rule every kind of document shares.
 """
+from django.contrib.auth import get_user_model
+from django.db.models import Func, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -49,7 +51,35 @@ def notices_for(user):
 def notice_unread_count(user):
     if not user.is_authenticated:
         return 0
-    return Notice.objects.filter(recipient=user, read_at__isnull=True).count()
+    return _unread(user).count()
+
+
+def _unread(user):
+    return Notice.objects.filter(recipient=user, read_at__isnull=True)
+
+
+# Other apps' notices the navbar counts in the same query as the report notices: {name: function of a user giving
+# the queryset of their unread notices}. followup registers its own (followup.apps).
+UNREAD_SOURCES = {}
+
+
+def register_unread_notices(name, unread):
+    UNREAD_SOURCES[name] = unread
+
+
+def notice_unread_counts(user):
+    """{"reports": n, and n for each registered source's name}: the signed-in user's unread notices, counted in one
+    query and kept on the user object for the rest of the request (the navbar's links ask one after the other)."""
+    counts = getattr(user, "_unread_notice_counts", None)
+    if counts is None:
+        sources = {"reports": _unread, **UNREAD_SOURCES}
+        counted = {
+            name: Subquery(unread(user).order_by().annotate(n=Func("pk", function="COUNT")).values("n")[:1])
+            for name, unread in sources.items()
+        }
+        counts = get_user_model().objects.filter(pk=user.pk).values(**counted).get()
+        user._unread_notice_counts = counts
+    return counts
 
 
 def notices_mark_read(*, user):

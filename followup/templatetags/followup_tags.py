@@ -6,8 +6,8 @@ from django.utils import timezone
 
 from followup.enums import FindingStatus
 from followup.models import CarriedFinding
-from followup.notices import notice_unread_count
 from followup.selectors import carried_candidates, findings_visible_to, overdue_q
+from reports.notices import notice_unread_counts
 
 register = template.Library()
 SHOWN = 10
@@ -18,7 +18,7 @@ def followup_nav(context):
     user = context.get("user")
     if user is None or not user.is_authenticated:
         return {"show": False}
-    return {"show": True, "count": notice_unread_count(user)}
+    return {"show": True, "count": notice_unread_counts(user)["followup"]}  # counted with review_nav's
 
 
 def _counts(findings):

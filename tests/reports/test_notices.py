@@ -1,8 +1,13 @@
+import re
+
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from departments.enums import Role
+from followup.enums import NoticeKind as FollowupKind
+from followup.models import Notice as FollowupNotice
 from reports.enums import Status
 from reports.models import Notice, StatusChange
 from reports.notices import (
@@ -149,3 +154,20 @@ def test_unread_notices_are_counted_until_marked_read(people, report):
     marked = notices_mark_read(user=people.head)
 
     assert (before, marked, notice_unread_count(people.head), notice_unread_count(people.clerk)) == (1, 1, 0, 0)
+
+
+def test_the_navbar_counts_both_kinds_of_unread_notices_in_one_query(client, people, report):
+    advance(report, people, Status.DEPT_REVIEW)
+    notices_create(change_id=StatusChange.objects.get().pk)
+    FollowupNotice.objects.bulk_create([
+        FollowupNotice(recipient=people.head, kind=FollowupKind.REMINDER, text=f"提醒{n}", key=f"k{n}") for n in range(2)
+    ] + [FollowupNotice(recipient=people.clerk, kind=FollowupKind.REMINDER, text="别人的", key="c")])
+    client.force_login(people.head)
+
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("home")).content.decode()
+
+    counting = [q["sql"] for q in queries.captured_queries if re.search(r'"(reports|followup)_notice"', q["sql"])]
+    assert len(counting) == 1
+    assert re.search(r'id="nav-notice-count">(\d+)<', page).group(1) == "1"
+    assert re.search(r'id="nav-followup-count">(\d+)<', page).group(1) == "2"
