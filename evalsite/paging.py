@@ -25,10 +25,14 @@ def stable(queryset, *order):
     return queryset.order_by(*fields)
 
 
-def page_of(request, queryset, *, per_page=PAGE_SIZE, param="page"):
+def page_of(request, queryset, *, per_page=PAGE_SIZE, param="page", count=None):
     """The page of `queryset` that request.GET[param] asks for (the last one past the end, the
-    first one for anything that is not a number)."""
-    return Paginator(stable(queryset), per_page).get_page(request.GET.get(param))
+    first one for anything that is not a number). `count`, when the caller knows the number of rows
+    already, stands in for the COUNT query."""
+    paginator = Paginator(stable(queryset), per_page)
+    if count is not None:
+        paginator.count = count  # Paginator.count is a cached_property: this is its value
+    return paginator.get_page(request.GET.get(param))
 
 
 @register.simple_tag(takes_context=True)

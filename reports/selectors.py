@@ -1,5 +1,5 @@
 """Read-side queries for reports; every list, export and count goes through reports_visible_to."""
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, Value
+from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -94,20 +94,32 @@ def office_status_counts(reports):
 
 
 def pending_departments(scoped, evaluation_year):
-    """Who has not submitted in `evaluation_year`: the 草稿 reports among `scoped` and the active
-    departments without a report, as one query of rows (code, name, office, returned, missing) by
-    预算编码, so that a page of it is one LIMIT query whatever the number of departments."""
-    common = {"code": F("department__code"), "name": F("department__name"), "office": F("department__office__name")}
-    drafts = scoped.filter(status=Status.DRAFT).annotate(
-        **common, returned=ExpressionWrapper(Q(submitted_at__isnull=False), output_field=BooleanField()),
-        missing=Value(False),
-    ).values_list("code", "name", "office", "returned", "missing")
-    missing = Department.objects.filter(is_active=True).exclude(
-        pk__in=Report.objects.filter(evaluation_year=evaluation_year).values("department")
-    ).annotate(
-        c=F("code"), n=F("name"), o=F("office__name"), returned=Value(False), missing=Value(True),
-    ).values_list("c", "n", "o", "returned", "missing")
-    return drafts.order_by().union(missing.order_by(), all=True).order_by("code", "name")
+    """Who has not submitted in `evaluation_year`: the departments with a 草稿 report among `scoped` and the
+    active departments without a report, as rows (code, name, office, returned, missing) by 预算编码.
+
+    It walks the departments in 预算编码 order (the code's unique index) and tests each one with two lookups on
+    the year's one-report-per-department index, so a page near the start reads about a page of departments
+    however many the year holds; its size is `pending_count`, not a COUNT of this query."""
+    drafts = scoped.order_by().filter(status=Status.DRAFT, department=OuterRef("pk"))
+    reported = Report.objects.order_by().filter(evaluation_year=evaluation_year, department=OuterRef("pk"))
+    return (
+        Department.objects.annotate(
+            draft=Exists(drafts), returned=Exists(drafts.filter(submitted_at__isnull=False)),
+            missing=~Exists(reported),
+        )
+        .filter(Q(draft=True) | Q(is_active=True, missing=True))
+        .order_by("code")
+        .values_list("code", "name", "office__name", "returned", "missing")
+    )
+
+
+def pending_count(counts, evaluation_year):
+    """How many rows pending_departments has, from the scope's `counts` by status (status_counts: a department
+    has one report a year, so its 草稿 count is the departments with a draft) and two counts of departments
+    (active, and active with a report this year), instead of counting the walk itself."""
+    active = Department.objects.filter(is_active=True).count()
+    reported = Report.objects.filter(evaluation_year=evaluation_year, department__is_active=True).count()
+    return counts[Status.DRAFT] + active - reported
 
 
 def extended_deadlines(evaluation_year):

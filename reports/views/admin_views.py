@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db.models import Count
+from django.db.models import IntegerField, OuterRef, Subquery
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -28,9 +28,11 @@ from reports.enums import Status
 from reports.exporters.archive import approved_pdfs_zip
 from reports.exporters.charts import chart_csv_rows, chart_data, year_progress
 from reports.exporters.summary import days_left, summary_workbook_write
+from reports.models import Report
 from reports.selectors import (
     extended_deadlines,
     office_status_counts,
+    pending_count,
     pending_departments,
     reports_visible_to,
     status_counts,
@@ -119,10 +121,21 @@ class DepartmentImportForm(forms.Form):
 
 
 # --- Years and dashboard ---------------------------------------------------------------------
+class SubqueryCount(Subquery):
+    """The number of rows of a correlated queryset, as one scalar subquery (0 when it has none)."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) counted)"
+    output_field = IntegerField()
+
+
 @admin_view
 def manage_index(request):
-    """The evaluation years with their report counts, and links to open a year and import departments."""
-    years = EvaluationYear.objects.select_related("rubric").annotate(report_count=Count("reports")).order_by("-year")
+    """The evaluation years with their report counts, and links to open a year and import departments.
+
+    Each year's count is a correlated COUNT on the (year, status) index, not a join grouped by every column of
+    the year and its rubric, which sorted all the reports of every year."""
+    reports = Report.objects.filter(evaluation_year=OuterRef("pk")).order_by().values("pk")
+    years = EvaluationYear.objects.select_related("rubric").annotate(report_count=SubqueryCount(reports)).order_by("-year")
     return render(request, "reports/admin/index.html", {"years": years})
 
 
@@ -165,32 +178,33 @@ def _progress(request, evaluation_year):
     )
 
 
-def _distribution(request, evaluation_year):
-    """The charts' figures (grades and score histogram), computed over every report of the year once
-    per DASHBOARD_CHART_SECONDS and cached, so that the dashboard's own time does not grow with the
-    number of departments. Returns (chart_data, computed_at)."""
-    key = f"dashboard-charts:{evaluation_year.pk}:{request.user.pk}"
+def _year_overview(request, evaluation_year, scoped):
+    """The figures over every report of the year: the charts' (grades and score histogram) and the counts by
+    office and status, computed once per DASHBOARD_CHART_SECONDS and cached, so that the dashboard's own time
+    does not grow with the number of departments. Returns (chart_data, by_office, computed_at)."""
+    key = f"dashboard-overview:{evaluation_year.pk}:{request.user.pk}"
     cached = cache.get(key)
     if cached is None:
         progress = year_progress(
             reports=reports_visible_to(request.user), evaluation_year=evaluation_year,
             today=timezone.localdate(), include_missing=False,
         )
-        cached = (chart_data(progress), timezone.now())
+        cached = (chart_data(progress), office_status_counts(scoped), timezone.now())
         cache.set(key, cached, DASHBOARD_CHART_SECONDS)
     return cached
 
 
 @admin_view
 def manage_year_dashboard(request, year):
-    """Progress of one year: counts by status and office, a page of who has not submitted, grade and
-    score charts."""
+    """Progress of one year: counts by status (live) and by office (with the charts, every two minutes), a page
+    of who has not submitted (live), grade and score charts."""
     evaluation_year = _year_or_404(year)
     scoped = reports_visible_to(request.user).filter(evaluation_year=evaluation_year)
     counts = status_counts(scoped)
-    charts, computed_at = _distribution(request, evaluation_year)
+    charts, by_office, computed_at = _year_overview(request, evaluation_year, scoped)
     today = timezone.localdate()
-    pending = page_of(request, pending_departments(scoped, evaluation_year), per_page=PENDING_PAGE)
+    pending = page_of(request, pending_departments(scoped, evaluation_year), per_page=PENDING_PAGE,
+                      count=pending_count(counts, evaluation_year))
     extended = extended_deadlines(evaluation_year)
     rows = [
         {"code": code, "name": name, "office": office or "",
@@ -203,7 +217,7 @@ def manage_year_dashboard(request, year):
     return render(request, "reports/admin/dashboard.html", {
         "year": evaluation_year, "total": sum(counts.values()),
         "by_status": [(status.label, counts[status]) for status in Status],
-        "by_office": office_status_counts(scoped), "pending": pending, "pending_rows": rows,
+        "by_office": by_office, "pending": pending, "pending_rows": rows,
         "charts": charts, "charts_at": computed_at,
     })
 

@@ -210,15 +210,37 @@ def test_the_dashboard_shows_counts_pending_departments_and_chart_data_without_i
     assert '<script src="/static/vendor/echarts-6.1.0/echarts.min.js"></script>' in html
 
 
+def test_the_pending_list_pages_through_drafts_returned_reports_and_departments_without_a_report(admin_client, monkeypatch):
+    year = open_year("B1", "B2", "B3", "B4", "B5", deadline=datetime.date(2099, 1, 1))
+    b1, b2, b3, b4, b5 = Report.objects.filter(evaluation_year=year).order_by("department__code")
+    Report.objects.filter(pk=b2.pk).update(status="dept_review", submitted_at=datetime.datetime(2022, 3, 1, tzinfo=datetime.UTC))
+    Report.objects.filter(pk=b3.pk).update(submitted_at=datetime.datetime(2022, 3, 1, tzinfo=datetime.UTC))  # returned
+    Report.objects.filter(pk=b5.pk).update(status="approved")
+    DepartmentFactory(code="B0", name="单位B0")  # joined after the year opened: no report
+    DepartmentFactory(code="B6", name="单位B6", is_active=False)  # closed, no report: not pending
+    Department.objects.filter(pk=b4.department_id).update(is_active=False)  # closed with a draft: still pending
+    monkeypatch.setattr("reports.views.admin_views.PENDING_PAGE", 2)
+    url = reverse("manage_year_dashboard", kwargs={"year": 2021})
+    row = re.compile(r'<tr class="pending-row">\s*<td>(B\d)</td><td>[^<]*</td><td>[^<]*</td><td>([^<]*)</td>')
+
+    pages = [admin_client.get(url, {"page": n}) for n in (1, 2, 3)]
+
+    assert [row.findall(page.content.decode()) for page in pages] == [
+        [("B0", "未创建报告"), ("B1", "草稿")], [("B3", "已退回"), ("B4", "草稿")], [("B3", "已退回"), ("B4", "草稿")],
+    ]  # page 3 is past the end: the last page
+    assert [(p.context["pending"].paginator.count, p.context["pending"].paginator.num_pages) for p in pages] == [(4, 2)] * 3
+
+
 @pytest.mark.parametrize("departments", [1, 3])
 def test_the_dashboard_runs_a_constant_number_of_queries(admin_client, departments, django_assert_num_queries):
     open_year(*[f"Q{n}" for n in range(departments)])
     url = reverse("manage_year_dashboard", kwargs={"year": 2021})
 
-    # The first request computes and caches the charts; 1 is the nav's job count; followup adds its navbar
-    # count, the year's 整改 counts and the deadline extensions (pending list and charts). Neither request writes
-    # the session: a page view touches it at most once a minute (ACCOUNTS_SESSION_TOUCH_SECONDS).
-    with django_assert_num_queries(19):
+    # The first request computes and caches the charts and the counts by office; 1 is the nav's job count;
+    # followup adds its navbar count, the year's 整改 counts and the deadline extensions (pending list and
+    # charts); the pending list's size is two counts of departments, not a COUNT of the list. Neither request
+    # writes the session: a page view touches it at most once a minute (ACCOUNTS_SESSION_TOUCH_SECONDS).
+    with django_assert_num_queries(20):
         admin_client.get(url)
     with django_assert_num_queries(14):
         admin_client.get(url)
