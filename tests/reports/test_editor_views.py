@@ -10,7 +10,9 @@ from django.urls import reverse
 from budgets.models import ExpenditureRow, FixedAssetRow, IncomeRow, ThreePublicRow
 from departments.enums import Role
 from reports.enums import Category, Status
+from reports.limits import NARRATIVE_LIMIT, NARRATIVE_TOTAL_LIMIT
 from reports.models import Evaluator, QualitativeGoal, QuantitativeIndicator, Report, ScoreEntry, Task
+from reports.narrative import TEXT_FIELDS
 from tests.factories import MembershipFactory, UserFactory
 from tests.reports.editor_support import blank_report, clerk_of, login, page_data, seed_report
 
@@ -363,3 +365,16 @@ def test_with_several_rows_the_difference_is_said_under_the_columns_total(client
     assert re.findall(r'<td data-label="([^"]*)" data-col-total="(\w+)" class="num-total" data-mirror-note="([^"]*)">'
                       r'<div class="mirror-hint">([^<]*)</div></td>', table) == [
         ("三公经费合计", "total", "基础数据为3.20万元，相差-0.61万元", "基础数据为3.20万元，相差-0.61万元")]  # signed, as the page notes
+
+
+def test_a_form_wide_error_is_shown_once_and_the_text_is_kept(client, seeded):
+    # The 综述's sections together over their limit: an error of the whole form, not of one field.
+    data = page_data(seeded, "narrative", **{f"narrative-{key}": "字" * NARRATIVE_LIMIT for key in TEXT_FIELDS})
+
+    response = client.post(section_url(seeded, "narrative"), data)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    message = f"评价报告综述各部分合计最多{NARRATIVE_TOTAL_LIMIT}个字符（现为{NARRATIVE_LIMIT * len(TEXT_FIELDS)}个）。"
+    assert html.count(message) == 1
+    assert html.count("字" * NARRATIVE_LIMIT) == len(TEXT_FIELDS)
