@@ -12,6 +12,7 @@ from budgets.models import BaseData, ExpenditureRow, FixedAssetRow, IncomeRow, T
 from reports.enums import Category
 from reports.interchange.fields import BASE_DATA, COVER, LISTS, NARRATIVE, OVERVIEW, SCORE, SIGNOFF, TABLES, TOP_LEVEL
 from reports.models import Evaluator, Narrative, QualitativeGoal, QuantitativeIndicator, Report, ScoreEntry
+from reports.rendering import fmt_score
 
 PATH_RE = re.compile(r"^(?P<key>[a-z_]+)(?:\[(?P<index>\d+)\])?(?:\.(?P<field>[a-z_]+))?(?P<rest>.*)$")
 TABLE_MODELS = {
@@ -37,6 +38,7 @@ FIELD_ORDER = {
     **{key: names for key, _model, _rel, names in LISTS},
 }
 TOKEN_RE = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+SCORE_PATH_RE = re.compile(r"^scores\[\d+\]\.(?:self_score|review_score)$")
 
 
 def path_sort_key(path):
@@ -125,9 +127,20 @@ def _label(change, score_labels):
     return path_label(change["path"], score_labels=score_labels)
 
 
+def _shown_at(path, value):
+    """shown(value), a 自评得分 or 复核得分 as the form prints it (4, not the document's "4.00")."""
+    if value not in (None, "") and SCORE_PATH_RE.match(path):
+        try:
+            return fmt_score(value)
+        except ArithmeticError:  # not a number (an older document's text): as it is
+            pass
+    return shown(value)
+
+
 def described(changes, *, score_labels=()):
     """[Change] for document_diff's changes, in their order."""
-    return [Change(label=_label(c, score_labels), old=shown(c["old"]), new=shown(c["new"])) for c in changes]
+    return [Change(label=_label(c, score_labels), old=_shown_at(c["path"], c["old"]), new=_shown_at(c["path"], c["new"]))
+            for c in changes]
 
 
 def score_labels_of(report):

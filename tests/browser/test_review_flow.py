@@ -130,7 +130,7 @@ def test_a_report_goes_through_both_reviews_with_a_return_each_and_is_approved(l
     latest_edit = clerk.locator(".history-edit").first
     expect(latest_edit).to_contain_text("刘建国")
     assert [cells(row) for row in latest_edit.locator("tbody tr").all()] == [
-        ["评分表 · 财政供养人员控制率 · 复核得分", "（空）", "4.00"],
+        ["评分表 · 财政供养人员控制率 · 复核得分", "（空）", "4"],
         ["评分表 · 财政供养人员控制率 · 复核说明", "（空）", "在职人数超编1人，扣1分。"],
     ]
     clerk.click("#link-report")

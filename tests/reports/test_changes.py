@@ -41,3 +41,15 @@ def test_described_keeps_the_order_and_formats_both_sides():
     changes = [{"path": "overview.contact_phone", "old": None, "new": "8245359"}]
 
     assert described(changes) == [Change(label="基本概况 · 联络电话", old="（空）", new="8245359")]
+
+
+def test_scores_are_shown_as_the_form_prints_them_and_money_with_its_two_decimals():
+    changes = [
+        {"path": "scores[0].self_score", "old": "4.00", "new": "3.50"},
+        {"path": "scores[1].review_score", "old": None, "new": "0.00"},
+        {"path": "scores[1].deduction_reason", "old": "", "new": "4.00"},
+        {"path": "income[0].total", "old": "260.48", "new": "250.00"},
+    ]
+
+    assert [(c.old, c.new) for c in described(changes, score_labels=LABELS)] == [
+        ("4", "3.5"), ("（空）", "0"), ("（空）", "4.00"), ("260.48", "250.00")]
